@@ -1,0 +1,2 @@
+/** The seed + scalar federated protocol: server, client and in-process simulator. */
+package dev.zoft.federation;

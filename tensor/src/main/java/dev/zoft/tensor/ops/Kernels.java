@@ -1,0 +1,52 @@
+package dev.zoft.tensor.ops;
+
+import dev.zoft.tensor.Tensor;
+import dev.zoft.tensor.VectorWidth;
+
+/**
+ * The encoder's compute kernels. All tensors are F32 and row-major; "rows" are every dimension but
+ * the last. There are two kinds of implementation: the scalar twin (the definition, and the test
+ * oracle) and the Vector API one at a chosen {@link VectorWidth}. Both split work across the
+ * worker pool by output rows only, so results do not depend on the thread count.
+ *
+ * <p>Placeholder contract; the implementations land with the tensor kernels.
+ */
+public interface Kernels {
+
+    VectorWidth width();
+
+    /**
+     * {@code out[m, n] = Σ_k x[m, k] · w[n, k] + bias[n]}: x is [M × K] (tokens), w is [N × K] (a
+     * Linear weight as PyTorch stores it), bias is [N] or null, out is [M × N].
+     */
+    void matmulTransposed(Tensor x, Tensor w, Tensor bias, Tensor out);
+
+    /** {@code a += b}, elementwise, same shapes (residual connections). */
+    void addInPlace(Tensor a, Tensor b);
+
+    /** Per row of x (length H = last dim): {@code out = (x − mean) / sqrt(var + eps) · gamma + beta}. out may be x. */
+    void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out);
+
+    /** In place, the exact (erf) GELU: {@code x · ½ · (1 + erf(x / √2))}. */
+    void gelu(Tensor x);
+
+    /** In place, a numerically stable softmax over the last dimension of every row. */
+    void softmaxRows(Tensor x);
+
+    /**
+     * Scaled-dot-product attention with a padding mask. q, k, v and out are [B·T × heads·headDim]
+     * (sequence b's token t is row b·T + t, head h occupies columns [h·headDim, (h+1)·headDim)).
+     * {@code mask[b·T + t] == 0} marks key t of sequence b as padding: it gets no attention weight.
+     * Scale is 1/√headDim. Rows of padded queries are computed like any other (callers ignore them).
+     */
+    void attention(Tensor q, Tensor k, Tensor v, int batch, int seqLen, int heads, int headDim, int[] mask, Tensor out);
+
+    /** {@code out[r, :] = table[ids[r], :]}; an id outside the table throws. */
+    void embeddingGather(Tensor table, int[] ids, Tensor out);
+
+    /**
+     * Masked mean over the tokens of each sequence: hidden is [B·T × H], out is [B × H],
+     * {@code out[b] = Σ_t mask[b·T+t] · hidden[b·T+t] / max(1, Σ_t mask[b·T+t])}.
+     */
+    void meanPool(Tensor hidden, int[] mask, int batch, int seqLen, Tensor out);
+}
