@@ -311,8 +311,7 @@ public final class TokenizerJson {
             }
             specials.put(e.getKey(), new TemplateProcessing.Special(idArray, tokenList));
         }
-        return new TemplateProcessing(templatePieces(node, "single", specials),
-                templatePieces(node, "pair", specials), specials);
+        return new TemplateProcessing(templatePieces(node, "single", specials), templatePieces(node, "pair", specials));
     }
 
     private List<TemplateProcessing.Element> templatePieces(JsonNode node, String field,
@@ -329,7 +328,8 @@ public final class TokenizerJson {
                 if (!specials.containsKey(id)) {
                     throw fail(w + " names special token '" + id + "', which special_tokens does not define");
                 }
-                out.add(new TemplateProcessing.Element(id, false, nonNegativeInt(required(s, "type_id", w), w + ".type_id")));
+                out.add(new TemplateProcessing.Element(specials.get(id), false,
+                        nonNegativeInt(required(s, "type_id", w), w + ".type_id")));
             } else if (item.isObject() && item.has("Sequence")) {
                 JsonNode s = item.get("Sequence");
                 String id = text(s, "id", w);
@@ -410,6 +410,9 @@ public final class TokenizerJson {
         }
         JsonNode multiple = node.get("pad_to_multiple_of");
         int padToMultipleOf = multiple == null || multiple.isNull() ? 0 : nonNegativeInt(multiple, "padding.pad_to_multiple_of");
+        if (fixed > Padding.MAX_LENGTH || padToMultipleOf > Padding.MAX_LENGTH) {
+            throw fail("padding length " + fixed + " or multiple " + padToMultipleOf + " exceeds " + Padding.MAX_LENGTH);
+        }
         return new Padding(fixed, padToMultipleOf, direction(node, where),
                 node.has("pad_id") ? nonNegativeInt(node.get("pad_id"), "padding.pad_id") : 0,
                 node.has("pad_type_id") ? nonNegativeInt(node.get("pad_type_id"), "padding.pad_type_id") : 0,
