@@ -121,7 +121,7 @@ class TokenizerJsonFuzzProperties {
             case 5 -> f.textNode(List.of("", "[UNK]", "WordPiece", "BPE", "Fixed", "Left", "A", "B", "##").get(rnd.nextInt(9)));
             case 6 -> f.arrayNode().add(f.textNode("[SEP]")).add(f.numberNode(rnd.nextInt(30)));
             case 7 -> f.objectNode().put("type", List.of("BertNormalizer", "Sequence", "WordPiece", "TemplateProcessing").get(rnd.nextInt(4)));
-            default -> f.objectNode().put("Fixed", rnd.nextInt(5));
+            default -> f.objectNode().put("Fixed", rnd.nextBoolean() ? rnd.nextInt(5) : Integer.MAX_VALUE);
         };
     }
 }
