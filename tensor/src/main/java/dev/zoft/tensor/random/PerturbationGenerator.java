@@ -221,6 +221,9 @@ public final class PerturbationGenerator {
 
     private static MemorySegment checkSegment(MemorySegment seg, long count, String name) {
         Objects.requireNonNull(seg, name);
+        if (seg.isReadOnly()) {
+            throw new IllegalArgumentException(name + " is a read-only segment");
+        }
         if (count < 0) {
             throw new IllegalArgumentException("count must be non-negative, got " + count);
         }
