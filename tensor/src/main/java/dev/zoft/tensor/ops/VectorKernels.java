@@ -92,7 +92,7 @@ public abstract sealed class VectorKernels implements Kernels
             return;
         }
         int nr = NV * species().length();
-        if ((long) nr * k > Integer.MAX_VALUE - 16) {
+        if ((long) nr * (k + 1) > Integer.MAX_VALUE - 16) { // the panel and its bias live in one float[]
             throw new IllegalArgumentException("K = " + k + " is too large for a packed GEMM panel");
         }
         MemorySegment xs = x.segment();
