@@ -87,7 +87,11 @@ public final class Tensor {
 
     /** Size of dimension 0 for a matrix view: the product of every dimension but the last. */
     public long rows() {
-        return shape.length == 0 ? 1 : numel / cols();
+        long r = 1;
+        for (int i = 0; i < shape.length - 1; i++) {
+            r *= shape[i];
+        }
+        return r;
     }
 
     /** The last dimension. */

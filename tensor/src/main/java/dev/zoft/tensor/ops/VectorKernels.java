@@ -288,7 +288,7 @@ public abstract sealed class VectorKernels implements Kernels
         long cols = a.cols();
         MemorySegment as = a.segment();
         MemorySegment bs = b.segment();
-        pool.parallelFor(Checks.rows(a), ScalarKernels.grainFor(cols), (from, to) -> add(as, bs, from * cols, to * cols));
+        pool.parallelFor(a.rows(), ScalarKernels.grainFor(cols), (from, to) -> add(as, bs, from * cols, to * cols));
     }
 
     private void add(MemorySegment as, MemorySegment bs, long from, long to) {
@@ -312,7 +312,7 @@ public abstract sealed class VectorKernels implements Kernels
         MemorySegment gs = gamma.segment();
         MemorySegment bs = beta.segment();
         MemorySegment os = out.segment();
-        pool.parallelFor(Checks.rows(x), ScalarKernels.grainFor(h), (from, to) -> {
+        pool.parallelFor(x.rows(), ScalarKernels.grainFor(h), (from, to) -> {
             for (long r = from; r < to; r++) {
                 layerNormRow(xs, gs, bs, os, r * h * Float.BYTES, h, eps);
             }
@@ -365,7 +365,7 @@ public abstract sealed class VectorKernels implements Kernels
         Checks.f32("x", x);
         long cols = x.cols();
         MemorySegment xs = x.segment();
-        pool.parallelFor(Checks.rows(x), ScalarKernels.grainFor(cols), (from, to) -> geluRange(xs, from * cols, to * cols));
+        pool.parallelFor(x.rows(), ScalarKernels.grainFor(cols), (from, to) -> geluRange(xs, from * cols, to * cols));
     }
 
     /**
@@ -411,7 +411,7 @@ public abstract sealed class VectorKernels implements Kernels
         Checks.f32("x", x);
         long cols = x.cols();
         MemorySegment xs = x.segment();
-        pool.parallelFor(Checks.rows(x), ScalarKernels.grainFor(cols), (from, to) -> {
+        pool.parallelFor(x.rows(), ScalarKernels.grainFor(cols), (from, to) -> {
             for (long r = from; r < to; r++) {
                 softmaxRow(xs, r * cols * Float.BYTES, cols);
             }
