@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * one of these, pass the model's {@code config.json} to {@link #load(Path, Path)}.
  */
 public final class BertOnnx {
-    private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d+)\\.");
+    private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d{1,6})\\.");
     private static final Pattern QKV = Pattern.compile("\\.attention\\.self\\.(query|key|value)\\.weight$");
 
     private BertOnnx() {
@@ -179,15 +179,15 @@ public final class BertOnnx {
         Tensor tokenType = require(path, byName, BertParameterNames.TOKEN_TYPE_EMBEDDINGS);
         Tensor intermediate = require(path, byName, BertParameterNames.layer(0, "intermediate.dense.weight"));
         int hidden = toInt(path, word.dim(1), "hidden size");
-        Set<Integer> layers = new TreeSet<>();
+        TreeSet<Integer> layers = new TreeSet<>();
         for (String name : byName.keySet()) {
             Matcher m = LAYER.matcher(name);
             if (m.find()) {
-                layers.add(toInt(path, Long.parseLong(m.group(1)), "layer index"));
+                layers.add(Integer.parseInt(m.group(1)));
             }
         }
         int numLayers = layers.size();
-        if (numLayers == 0 || !layers.contains(numLayers - 1)) {
+        if (numLayers == 0 || layers.first() != 0 || layers.last() != numLayers - 1) {
             throw new WeightFormatException(path, "encoder layer indices are not 0.." + (numLayers - 1) + ": " + layers);
         }
 
