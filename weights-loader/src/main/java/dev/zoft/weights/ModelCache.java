@@ -208,8 +208,11 @@ public final class ModelCache {
             URLConnection c = url.openConnection();
             c.setUseCaches(false);
             // Opening (and closing) the stream closes the jar again, which an uncached connection keeps open otherwise.
-            try (InputStream ignored = c.getInputStream()) {
+            InputStream stream = c.getInputStream();
+            try {
                 return c.getContentLengthLong();
+            } finally {
+                stream.close();
             }
         } catch (IOException e) {
             return -1;

@@ -156,6 +156,7 @@ class SafetensorsTest {
                 + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "twice");
         assertRejected(raw("{\"__metadata__\":{\"k\":1}}", 0), "not a string");
         assertRejected(raw("[".repeat(5000), 0), "not");
+        assertRejected(raw("{\"w\":{\"extra\":" + "[".repeat(5000) + "]".repeat(5000) + "}}", 0), "not valid JSON");
     }
 
     @Test
@@ -192,6 +193,21 @@ class SafetensorsTest {
         s.close();
         s.close();
         assertThrows(IllegalStateException.class, () -> seg.get(ValueLayout.JAVA_BYTE, 0));
+    }
+
+    @Test
+    void weightFilesOpensByKind() throws IOException {
+        Path f = dir.resolve("t.safetensors");
+        try (Arena arena = Arena.ofConfined()) {
+            SafetensorsWriter.write(f, sampleTensors(arena), Map.of());
+        }
+        try (TensorStore s = WeightFiles.open(f)) {
+            assertEquals(4, s.size());
+        }
+        Path other = Files.writeString(dir.resolve("w.bin"), "x");
+        assertTrue(assertThrows(WeightFormatException.class, () -> WeightFiles.open(other)).getMessage().contains("unrecognised"));
+        assertTrue(assertThrows(WeightFormatException.class, () -> WeightFiles.open(dir.resolve("none.onnx"))).getMessage()
+                .contains("file not found"));
     }
 
     @Test
