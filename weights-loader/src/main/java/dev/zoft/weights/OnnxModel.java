@@ -115,13 +115,16 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    /** Puts the producer, versions and metadata_props into {@code builder}'s metadata. */
+    /**
+     * Puts the producer, versions and metadata_props into {@code builder}'s metadata, under
+     * {@code onnx.*} keys (a bare {@code format} key would be taken by Hugging Face for the
+     * framework of a safetensors file written from the store).
+     */
     void describe(TensorStore.Builder builder) {
-        builder.metadata("format", "onnx");
-        builder.metadata("ir_version", Long.toString(parsed.irVersion()));
-        builder.metadata("producer", (parsed.producerName() + " " + parsed.producerVersion()).trim());
-        parsed.opsetImports().forEach((d, v) -> builder.metadata("opset" + (d.isEmpty() ? "" : "." + d), Long.toString(v)));
-        builder.metadata(parsed.metadataProps());
+        builder.metadata("onnx.ir_version", Long.toString(parsed.irVersion()));
+        builder.metadata("onnx.producer", (parsed.producerName() + " " + parsed.producerVersion()).trim());
+        parsed.opsetImports().forEach((d, v) -> builder.metadata("onnx.opset" + (d.isEmpty() ? "" : "." + d), Long.toString(v)));
+        parsed.metadataProps().forEach((k, v) -> builder.metadata("onnx." + k, v));
     }
 
     public Path path() {

@@ -28,6 +28,9 @@ import java.util.Map;
  * Writes F32, F16 and BF16 tensors as safetensors, single-file or sharded with a Hugging Face
  * index, so that checkpoints produced by zoft open in the Python ecosystem.
  *
+ * <p>The metadata always carries {@code "format"}: {@code "pt"} unless the caller sets it, because
+ * Hugging Face transformers refuses safetensors files without a known framework there.
+ *
  * <p>Tensors are laid out by decreasing element size, then in the caller's order, and the header
  * is padded with spaces to a multiple of 8 bytes (as the spec does), so every tensor starts at an
  * offset aligned to its element size. Files are written to a temporary sibling and moved into
@@ -46,9 +49,12 @@ public final class SafetensorsWriter {
         write(file, store.tensors(), store.metadata());
     }
 
+    /** Value of the {@code format} metadata key when the caller does not give one. */
+    public static final String DEFAULT_FORMAT = "pt";
+
     /**
      * Writes {@code tensors} (name to tensor, iteration order kept within an element size) with
-     * {@code metadata} as {@code __metadata__} (omitted when empty).
+     * {@code metadata} as {@code __metadata__}, plus {@code "format": "pt"} if absent.
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
         List<Map.Entry<String, Tensor>> ordered = new ArrayList<>(tensors.entrySet());
@@ -161,13 +167,14 @@ public final class SafetensorsWriter {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
-            if (!metadata.isEmpty()) {
-                g.writeObjectFieldStart("__metadata__");
-                for (Map.Entry<String, String> e : metadata.entrySet()) {
-                    g.writeStringField(e.getKey(), e.getValue());
-                }
-                g.writeEndObject();
+            g.writeObjectFieldStart("__metadata__");
+            if (!metadata.containsKey("format")) {
+                g.writeStringField("format", DEFAULT_FORMAT);
             }
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
             long offset = 0;
             for (Map.Entry<String, Tensor> e : ordered) {
                 Tensor t = e.getValue();

@@ -46,7 +46,7 @@ class MiniLmOnnxTest {
         assertEquals(BertParameterNames.expected(6), List.copyOf(s.names()));
         assertEquals(ENCODER_PARAMETERS, s.totalElements());
         assertEquals(Map.of("embeddings.position_ids", "data type INT64 (zoft loads FLOAT, FLOAT16 and BFLOAT16)"), s.unsupported());
-        assertEquals("pytorch 2.0.1", s.metadata().get("producer"));
+        assertEquals("pytorch 2.0.1", s.metadata().get("onnx.producer"));
         assertArrayEquals(new long[] {30522, 384}, s.get("embeddings.word_embeddings.weight").shape());
         assertArrayEquals(new long[] {512, 384}, s.get("embeddings.position_embeddings.weight").shape());
         assertArrayEquals(new long[] {2, 384}, s.get("embeddings.token_type_embeddings.weight").shape());

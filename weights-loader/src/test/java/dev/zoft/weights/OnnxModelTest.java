@@ -105,7 +105,8 @@ class OnnxModelTest {
             assertTrue(e.getMessage().contains("INT64") && e.getMessage().contains("'ids'"), e.getMessage());
             WeightFormatException missing = assertThrows(WeightFormatException.class, () -> s.get("nope"));
             assertTrue(missing.getMessage().contains("'nope'") && missing.getMessage().contains(f.toString()));
-            assertEquals("zoft-test 1", s.metadata().get("producer"));
+            assertEquals("zoft-test 1", s.metadata().get("onnx.producer"));
+            assertEquals("17", s.metadata().get("onnx.opset"));
             Tensor w = s.get("w");
             s.close();
             assertThrows(IllegalStateException.class, () -> w.getFloat(0), "unmapped memory is not readable after close");

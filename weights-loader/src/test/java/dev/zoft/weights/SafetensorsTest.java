@@ -123,6 +123,13 @@ class SafetensorsTest {
         try (TensorStore s = Safetensors.open(raw("{}", 0))) {
             assertEquals(0, s.size());
         }
+        Path defaulted = dir.resolve("d.safetensors");
+        try (Arena arena = Arena.ofConfined()) {
+            SafetensorsWriter.write(defaulted, Map.of("w", Tensor.of(arena, new float[] {1}, 1)), Map.of("k", "v"));
+        }
+        try (TensorStore s = Safetensors.open(defaulted)) {
+            assertEquals(Map.of("format", "pt", "k", "v"), s.metadata(), "Hugging Face needs a format");
+        }
         Path f = raw("{\"ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]},"
                 + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[16,20]}}", 20);
         try (TensorStore s = Safetensors.open(f)) {
@@ -193,6 +200,27 @@ class SafetensorsTest {
         s.close();
         s.close();
         assertThrows(IllegalStateException.class, () -> seg.get(ValueLayout.JAVA_BYTE, 0));
+    }
+
+    /** A file written by the reference implementation (scripts/make_reference_safetensors.py). */
+    @Test
+    void readsAFileWrittenByTheReferenceLibrary() throws Exception {
+        Path f = Path.of(SafetensorsTest.class.getResource("reference.safetensors").toURI());
+        try (TensorStore s = Safetensors.open(f)) {
+            assertEquals(Map.of("format", "np", "origin", "zoft test"), s.metadata());
+            assertEquals(List.of("linear.weight", "scalar", "norm.bias"), List.copyOf(s.names()));
+            assertTrue(s.unsupported().get("position_ids").contains("I64"));
+            Tensor w = s.get("linear.weight");
+            assertArrayEquals(new long[] {3, 4}, w.shape());
+            for (int i = 0; i < 12; i++) {
+                assertEquals(i * 0.5f - 1f, w.getFloat(i));
+            }
+            assertEquals(0, s.get("scalar").rank());
+            assertEquals(3.25f, s.get("scalar").getFloat(0));
+            Tensor b = s.get("norm.bias");
+            assertEquals(DType.F16, b.dtype());
+            assertArrayEquals(new float[] {1.5f, -2.25f, Float.float16ToFloat(Float.floatToFloat16(1e-3f))}, b.toFloatArray());
+        }
     }
 
     @Test
