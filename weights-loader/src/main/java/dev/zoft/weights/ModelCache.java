@@ -116,7 +116,7 @@ public final class ModelCache {
             }
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new WeightFormatException(target, "cannot extract " + resource.resourceName() + " from "
-                    + resource.coordinates() + ": " + e, e);
+                    + resource.coordinates() + " (set -D" + DIR_PROPERTY + " or " + DIR_ENV + " to a writable folder): " + e, e);
         }
     }
 

@@ -135,7 +135,7 @@ final class TinyBertOnnx {
         graph.message(1, constant(eps, new Proto().varint(2, FLOAT).bytes(9, new byte[] {(byte) 0xcc, (byte) 0xbc, (byte) 0x8c, 0x2b})));
         graph.message(1, node(prefix + "/Add", "Add", List.of(prefix + "/ReduceMean_1_output_0", eps), List.of(prefix + "/Add_output_0")));
         graph.message(1, node(prefix + "/Sqrt", "Sqrt", List.of(prefix + "/Add_output_0"), List.of(prefix + "/Sqrt_output_0")));
-        graph.message(1, node(prefix + "/Add_1", "Add", List.of(prefix + "/Mul_output_0", input.isEmpty() ? "x" : input + "_ln"),
-                List.of(prefix + "/Add_1_output_0")));
+        // The residual input stands where the real graph adds the LayerNorm bias: only the Sqrt(Add(var, eps)) shape matters.
+        graph.message(1, node(prefix + "/Add_1", "Add", List.of(prefix + "/Mul_output_0", input), List.of(prefix + "/Add_1_output_0")));
     }
 }
