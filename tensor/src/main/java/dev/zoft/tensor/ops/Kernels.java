@@ -2,18 +2,41 @@ package dev.zoft.tensor.ops;
 
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.VectorWidth;
+import dev.zoft.tensor.parallel.WorkerPool;
 
 /**
  * The encoder's compute kernels. All tensors are F32 and row-major; "rows" are every dimension but
  * the last. There are two kinds of implementation: the scalar twin (the definition, and the test
  * oracle) and the Vector API one at a chosen {@link VectorWidth}. Both split work across the
- * worker pool by output rows only, so results do not depend on the thread count.
+ * worker pool by output rows only, so results do not depend on the thread count: every output
+ * element is computed by the same sequence of floating-point operations whichever thread or chunk
+ * it falls in. Vector and scalar results agree to rounding, not bit for bit.
  *
- * <p>Placeholder contract; the implementations land with the tensor kernels.
+ * <p>Every method checks its arguments (dtype F32, shapes, index ranges, no aliasing where it is
+ * not allowed) and throws {@link IllegalArgumentException} naming the problem before touching
+ * memory. Masks hold 0 (padding) or 1 (token); other values are rejected.
  */
 public interface Kernels {
 
+    /** Kernels at {@code width}: the scalar twin for {@link VectorWidth#SCALAR}, else Vector API kernels. */
+    static Kernels create(VectorWidth width, WorkerPool pool) {
+        if (width == VectorWidth.SCALAR) {
+            return new ScalarKernels(pool);
+        }
+        // Interim: the Vector API kernels follow in the next commit on h-kernels.
+        throw new UnsupportedOperationException("vector kernels at " + width + " are not implemented yet");
+    }
+
+    /** The scalar twin: the definition of every op, and the test oracle. */
+    static Kernels scalar(WorkerPool pool) {
+        return new ScalarKernels(pool);
+    }
+
+    /** The width these kernels run at. */
     VectorWidth width();
+
+    /** The pool these kernels split their work across. */
+    WorkerPool pool();
 
     /**
      * {@code out[m, n] = Σ_k x[m, k] · w[n, k] + bias[n]}: x is [M × K] (tokens), w is [N × K] (a
@@ -38,6 +61,7 @@ public interface Kernels {
      * (sequence b's token t is row b·T + t, head h occupies columns [h·headDim, (h+1)·headDim)).
      * {@code mask[b·T + t] == 0} marks key t of sequence b as padding: it gets no attention weight.
      * Scale is 1/√headDim. Rows of padded queries are computed like any other (callers ignore them).
+     * A sequence whose keys are all padding gets zero output rows.
      */
     void attention(Tensor q, Tensor k, Tensor v, int batch, int seqLen, int heads, int headDim, int[] mask, Tensor out);
 

@@ -3,12 +3,16 @@ package dev.zoft.tensor.parallel;
 /**
  * A fixed pool of worker threads with a parallel-for that splits work by output rows only.
  * Kernels never split a reduction across threads, so results are bit-identical whatever the
- * thread count. The thread count defaults to the physical cores ({@code -Dzoft.threads=N}
+ * thread count. The thread count defaults to {@link #defaultThreads()} ({@code -Dzoft.threads=N}
  * overrides it).
  *
- * <p>Placeholder contract; the implementation lands with the tensor kernels.
+ * <p>Implementations must be safe to call from several threads at once (calls then queue) and
+ * from inside a running body (a nested call then runs inline in the calling thread).
  */
 public interface WorkerPool extends AutoCloseable {
+
+    /** System property overriding the default thread count. */
+    String THREADS_PROPERTY = "zoft.threads";
 
     /** Body of a parallel loop over the half-open row range {@code [from, to)}. */
     @FunctionalInterface
@@ -22,10 +26,47 @@ public interface WorkerPool extends AutoCloseable {
     /**
      * Runs {@code body} over {@code [0, rows)} split into contiguous chunks, at most one per thread,
      * each a multiple of {@code grain} rows except the last; returns when all are done. Exceptions
-     * thrown by a chunk are rethrown in the caller.
+     * thrown by a chunk are rethrown in the caller (the first one, with any others suppressed).
+     * The caller's thread runs the first chunk itself.
+     *
+     * @throws IllegalArgumentException if {@code rows < 0} or {@code grain < 1}
+     * @throws IllegalStateException if the pool is closed
      */
     void parallelFor(long rows, long grain, RowRange body);
 
+    /** Stops the worker threads; later calls to {@link #parallelFor} throw. Idempotent. */
     @Override
     void close();
+
+    /** A pool of {@code threads} threads in total: the caller plus {@code threads − 1} daemon workers. */
+    static WorkerPool create(int threads) {
+        return new FixedWorkerPool(threads);
+    }
+
+    /** A pool of {@link #defaultThreads()} threads. */
+    static WorkerPool create() {
+        return new FixedWorkerPool(defaultThreads());
+    }
+
+    /**
+     * {@code -Dzoft.threads=N} if set, else {@link Runtime#availableProcessors()} (the JVM cannot
+     * tell physical cores from SMT siblings; set the property to the physical core count on SMT
+     * hosts, where two FMA-bound threads on one core gain nothing).
+     */
+    static int defaultThreads() {
+        String v = System.getProperty(THREADS_PROPERTY);
+        if (v == null || v.isBlank()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + v + " is not a thread count");
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + v + " must be at least 1");
+        }
+        return n;
+    }
 }
