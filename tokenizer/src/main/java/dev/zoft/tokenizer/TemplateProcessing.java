@@ -1,0 +1,90 @@
+package dev.zoft.tokenizer;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hugging Face's {@code TemplateProcessing} post-processor (and {@code BertProcessing}, which is the
+ * template {@code [CLS] A [SEP]} / {@code [CLS] A [SEP] B [SEP]}): wraps the tokenized sequences in
+ * special tokens and sets the type id of every position.
+ */
+final class TemplateProcessing {
+
+    /** One template element: a special token by name, or sequence A / B; with its type id. */
+    record Element(String specialName, boolean sequenceB, int typeId) {
+        boolean isSpecial() {
+            return specialName != null;
+        }
+    }
+
+    /** The ids and token strings a special-token name expands to. */
+    record Special(int[] ids, List<String> tokens) {
+    }
+
+    private final List<Element> single;
+    private final List<Element> pair;
+    private final Map<String, Special> specials;
+
+    TemplateProcessing(List<Element> single, List<Element> pair, Map<String, Special> specials) {
+        this.single = List.copyOf(single);
+        this.pair = List.copyOf(pair);
+        this.specials = Map.copyOf(specials);
+    }
+
+    static TemplateProcessing bert(String cls, int clsId, String sep, int sepId) {
+        Map<String, Special> specials = Map.of(
+                cls, new Special(new int[] {clsId}, List.of(cls)),
+                sep, new Special(new int[] {sepId}, List.of(sep)));
+        return new TemplateProcessing(
+                List.of(new Element(cls, false, 0), new Element(null, false, 0), new Element(sep, false, 0)),
+                List.of(new Element(cls, false, 0), new Element(null, false, 0), new Element(sep, false, 0),
+                        new Element(null, true, 1), new Element(sep, false, 1)),
+                specials);
+    }
+
+    /** How many tokens the template adds around a single sequence or a pair. */
+    int addedTokens(boolean isPair) {
+        int n = 0;
+        for (Element e : isPair ? pair : single) {
+            if (e.isSpecial()) {
+                n += specials.get(e.specialName()).ids().length;
+            }
+        }
+        return n;
+    }
+
+    /** Builds the final encoding from the (already truncated) sequences; {@code b} may be null. */
+    Encoding apply(TokenSequence a, TokenSequence b) {
+        List<Element> template = b == null ? single : pair;
+        int n = a.size() + (b == null ? 0 : b.size()) + addedTokens(b != null);
+        int[] ids = new int[n];
+        String[] tokens = new String[n];
+        int[] typeIds = new int[n];
+        int[] special = new int[n];
+        int k = 0;
+        for (Element e : template) {
+            if (e.isSpecial()) {
+                Special s = specials.get(e.specialName());
+                for (int i = 0; i < s.ids().length; i++, k++) {
+                    ids[k] = s.ids()[i];
+                    tokens[k] = s.tokens().get(i);
+                    typeIds[k] = e.typeId();
+                    special[k] = 1;
+                }
+            } else {
+                TokenSequence seq = e.sequenceB() ? b : a;
+                if (seq == null) {
+                    continue; // the pair template's B while encoding one sequence cannot happen: single is used
+                }
+                for (int i = 0; i < seq.size(); i++, k++) {
+                    ids[k] = seq.id(i);
+                    tokens[k] = seq.token(i);
+                    typeIds[k] = e.typeId();
+                }
+            }
+        }
+        int[] mask = new int[n];
+        java.util.Arrays.fill(mask, 1);
+        return new Encoding(ids, tokens, typeIds, mask, special);
+    }
+}
