@@ -1,5 +1,7 @@
 package dev.zoft.transformer.bert;
 
+import dev.zoft.weights.EncoderHyperparameters;
+
 /**
  * Hyperparameters of a BERT encoder (the fields of a Hugging Face {@code BertConfig} that the
  * forward pass needs). Post-LayerNorm, exact-erf GELU, absolute learned positions.
@@ -35,6 +37,19 @@ public record BertConfig(int vocabSize, int hiddenSize, int numLayers, int numHe
     /** sentence-transformers/all-MiniLM-L6-v2: 6 layers, H 384, 12 heads, FFN 1536, eps 1e-12. */
     public static BertConfig allMiniLmL6V2() {
         return new BertConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12f);
+    }
+
+    /**
+     * The config of a Hugging Face {@code config.json} (as read by the weights loader). Only the
+     * exact erf GELU ({@code hidden_act = "gelu"}) is implemented; other activations are refused
+     * rather than silently replaced.
+     */
+    public static BertConfig of(EncoderHyperparameters hp) {
+        if (!"gelu".equals(hp.hiddenAct())) {
+            throw new IllegalArgumentException("hidden_act '" + hp.hiddenAct() + "' is not supported (only the exact erf 'gelu')");
+        }
+        return new BertConfig(hp.vocabSize(), hp.hiddenSize(), hp.numHiddenLayers(), hp.numAttentionHeads(),
+                hp.intermediateSize(), hp.maxPositionEmbeddings(), hp.typeVocabSize(), (float) hp.layerNormEps());
     }
 
     /** Width of one attention head, H / heads. */

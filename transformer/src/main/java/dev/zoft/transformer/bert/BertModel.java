@@ -2,9 +2,12 @@ package dev.zoft.transformer.bert;
 
 import dev.zoft.tensor.DType;
 import dev.zoft.tensor.Tensor;
+import dev.zoft.tensor.VectorWidth;
 import dev.zoft.tensor.ops.Kernels;
+import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.transformer.EncoderBatch;
 import dev.zoft.transformer.EncoderOutput;
+import dev.zoft.weights.TensorStore;
 
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
@@ -72,6 +75,33 @@ public final class BertModel implements AutoCloseable {
         this.weights = weights;
         this.kernels = kernels;
         this.owned = new ArrayList<>(owned);
+    }
+
+    /**
+     * A model over the BERT weights of {@code store} (Hugging Face names, with or without the
+     * {@code bert.} prefix) computing with default kernels: {@link VectorWidth#configured()} and a
+     * pool of {@link WorkerPool#defaultThreads()} threads, which the model owns and closes. The
+     * store stays the caller's: keep it open while the model is used.
+     */
+    public static BertModel load(TensorStore store, BertConfig config) {
+        WorkerPool pool = WorkerPool.create();
+        try {
+            return new BertModel(config, weightsOf(store, config), Kernels.create(VectorWidth.configured(), pool), List.of(pool));
+        } catch (RuntimeException | Error e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** A model over the BERT weights of {@code store} computing with the caller's {@code kernels}. */
+    public static BertModel load(TensorStore store, BertConfig config, Kernels kernels) {
+        return new BertModel(config, weightsOf(store, config), kernels);
+    }
+
+    /** The BERT weights of {@code store}, detecting the {@code bert.} prefix of full BertModel checkpoints. */
+    public static BertWeights weightsOf(TensorStore store, BertConfig config) {
+        String prefix = store.contains("bert.embeddings.word_embeddings.weight") ? "bert." : "";
+        return BertWeights.from(config, prefix, name -> store.find(name).orElse(null));
     }
 
     public BertConfig config() {

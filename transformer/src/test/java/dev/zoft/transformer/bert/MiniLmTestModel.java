@@ -25,7 +25,7 @@ final class MiniLmTestModel {
     static synchronized BertWeights weights() {
         if (weights == null) {
             store = MiniLm.openBundledStore();
-            weights = BertWeights.from(MiniLm.CONFIG, "", MiniLm.lookup(store));
+            weights = BertModel.weightsOf(store, MiniLm.CONFIG);
         }
         return weights;
     }
