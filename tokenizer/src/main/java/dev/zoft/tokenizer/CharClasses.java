@@ -5,6 +5,10 @@ package dev.zoft.tokenizer;
  * differ from Java's own: Rust's {@code char::is_whitespace} is the Unicode White_Space property
  * (it includes U+00A0 and U+202F, which {@link Character#isWhitespace} excludes), and "control" in
  * the BERT normalizer means any "other" category except tab, newline and carriage return.
+ *
+ * <p>The general categories behind "control", "non-spacing mark" and "punctuation" are Unicode 8.0's
+ * (see {@link Unicode8Tables}), not Java's: that is what the reference uses, and with Java's newer
+ * tables about 600 code points would tokenize differently.
  */
 final class CharClasses {
     private CharClasses() {
@@ -22,17 +26,14 @@ final class CharClasses {
     }
 
     /**
-     * The BERT normalizer's "control": Unicode categories Cc, Cf, Co (and Cs), except tab, newline
+     * The BERT normalizer's "control": Unicode 8.0 categories Cc, Cf, Co, except tab, newline
      * and carriage return, which count as whitespace instead.
      */
     static boolean isBertControl(int cp) {
         if (cp == '\t' || cp == '\n' || cp == '\r') {
             return false;
         }
-        return switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE -> true;
-            default -> false;
-        };
+        return inRanges(Unicode8Tables.OTHER, cp);
     }
 
     /** The code point blocks the BERT normalizer surrounds with spaces ("Chinese characters"). */
@@ -47,25 +48,37 @@ final class CharClasses {
                 || (cp >= 0x2F800 && cp <= 0x2FA1F);
     }
 
-    /** General category Mn (non-spacing mark): what BERT's accent stripping drops after NFD. */
+    /** General category Mn (non-spacing mark, Unicode 8.0): what BERT's accent stripping drops after NFD. */
     static boolean isNonSpacingMark(int cp) {
-        return cp >= 0x300 && Character.getType(cp) == Character.NON_SPACING_MARK;
+        return cp >= 0x300 && inRanges(Unicode8Tables.MARK_NONSPACING, cp);
     }
 
     /**
      * BERT punctuation: ASCII 33-47, 58-64, 91-96, 123-126 (which includes symbols such as $ + < = >
-     * ^ ` |) or any Unicode P* category.
+     * ^ ` |) or any Unicode 8.0 P* category.
      */
     static boolean isBertPunctuation(int cp) {
         if (cp < 0x80) {
             return (cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126);
         }
-        return switch (Character.getType(cp)) {
-            case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
-                    Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
-                    Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION -> true;
-            default -> false;
-        };
+        return inRanges(Unicode8Tables.PUNCTUATION, cp);
+    }
+
+    /** Whether {@code cp} lies in one of the sorted inclusive {@code [start, end]} pairs. */
+    static boolean inRanges(int[] ranges, int cp) {
+        int lo = 0;
+        int hi = ranges.length / 2 - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cp < ranges[2 * mid]) {
+                hi = mid - 1;
+            } else if (cp > ranges[2 * mid + 1]) {
+                lo = mid + 1;
+            } else {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Rust regex's Unicode {@code \w}: Alphabetic, marks, decimal digits, connector punctuation, joiners. */

@@ -9,6 +9,18 @@ final class Checks {
     private Checks() {
     }
 
+    /**
+     * Rows of the matrix view (product of every dimension but the last), also when the last
+     * dimension is 0 ({@code Tensor.rows()} divides by it).
+     */
+    static long rows(Tensor t) {
+        long r = 1;
+        for (int i = 0; i < t.rank() - 1; i++) {
+            r *= t.dim(i);
+        }
+        return r;
+    }
+
     static void f32(String name, Tensor t) {
         if (t == null) {
             throw new IllegalArgumentException(name + " is null");
@@ -47,8 +59,8 @@ final class Checks {
         if (w.dim(1) != k) {
             throw new IllegalArgumentException("x " + x + " has K = " + k + " but w " + w + " has K = " + w.dim(1));
         }
-        long m = x.rows();
-        if (out.rows() != m || out.cols() != n) {
+        long m = Checks.rows(x);
+        if (Checks.rows(out) != m || out.cols() != n) {
             throw new IllegalArgumentException("out " + out + " must be [" + m + " × " + n + "] for x " + x + " and w " + w);
         }
         if (bias != null) {
@@ -97,7 +109,7 @@ final class Checks {
         long cols = (long) heads * headDim;
         for (var e : new Object[][] {{"q", q}, {"k", k}, {"v", v}, {"out", out}}) {
             Tensor t = (Tensor) e[1];
-            if (t.rows() != rows || t.cols() != cols) {
+            if (Checks.rows(t) != rows || t.cols() != cols) {
                 throw new IllegalArgumentException(e[0] + " " + t + " must be [" + rows + " × " + cols
                         + "] (batch·seqLen × heads·headDim)");
             }
@@ -131,7 +143,7 @@ final class Checks {
         if (table.rank() != 2) {
             throw new IllegalArgumentException("table must be a [V × H] matrix, got " + table);
         }
-        if (out.rows() != ids.length || out.cols() != table.cols()) {
+        if (Checks.rows(out) != ids.length || out.cols() != table.cols()) {
             throw new IllegalArgumentException("out " + out + " must be [" + ids.length + " × " + table.cols() + "]");
         }
         long vocab = table.dim(0);
@@ -150,10 +162,10 @@ final class Checks {
             throw new IllegalArgumentException("meanPool needs batch, seqLen >= 0; got " + batch + ", " + seqLen);
         }
         long rows = (long) batch * seqLen;
-        if (hidden.rows() != rows) {
+        if (Checks.rows(hidden) != rows) {
             throw new IllegalArgumentException("hidden " + hidden + " must have batch·seqLen = " + rows + " rows");
         }
-        if (out.rows() != batch || out.cols() != hidden.cols()) {
+        if (Checks.rows(out) != batch || out.cols() != hidden.cols()) {
             throw new IllegalArgumentException("out " + out + " must be [" + batch + " × " + hidden.cols() + "]");
         }
         mask("mask", mask, rows);

@@ -20,11 +20,7 @@ public interface Kernels {
 
     /** Kernels at {@code width}: the scalar twin for {@link VectorWidth#SCALAR}, else Vector API kernels. */
     static Kernels create(VectorWidth width, WorkerPool pool) {
-        if (width == VectorWidth.SCALAR) {
-            return new ScalarKernels(pool);
-        }
-        // Interim: the Vector API kernels follow in the next commit on h-kernels.
-        throw new UnsupportedOperationException("vector kernels at " + width + " are not implemented yet");
+        return width == VectorWidth.SCALAR ? new ScalarKernels(pool) : VectorKernels.create(width, pool);
     }
 
     /** The scalar twin: the definition of every op, and the test oracle. */

@@ -74,7 +74,7 @@ final class ScalarKernels implements Kernels {
         long cols = a.cols();
         MemorySegment as = a.segment();
         MemorySegment bs = b.segment();
-        pool.parallelFor(a.rows(), grainFor(cols), (from, to) -> {
+        pool.parallelFor(Checks.rows(a), grainFor(cols), (from, to) -> {
             for (long i = from * cols; i < to * cols; i++) {
                 as.setAtIndex(F32_LE, i, as.getAtIndex(F32_LE, i) + bs.getAtIndex(F32_LE, i));
             }
@@ -93,7 +93,7 @@ final class ScalarKernels implements Kernels {
         MemorySegment gs = gamma.segment();
         MemorySegment bs = beta.segment();
         MemorySegment os = out.segment();
-        pool.parallelFor(x.rows(), grainFor(h), (from, to) -> {
+        pool.parallelFor(Checks.rows(x), grainFor(h), (from, to) -> {
             for (long r = from; r < to; r++) {
                 long base = r * h;
                 float sum = 0f;
@@ -121,7 +121,7 @@ final class ScalarKernels implements Kernels {
         Checks.f32("x", x);
         long cols = x.cols();
         MemorySegment xs = x.segment();
-        pool.parallelFor(x.rows(), grainFor(cols), (from, to) -> {
+        pool.parallelFor(Checks.rows(x), grainFor(cols), (from, to) -> {
             for (long i = from * cols; i < to * cols; i++) {
                 xs.setAtIndex(F32_LE, i, (float) Erf.gelu(xs.getAtIndex(F32_LE, i)));
             }
@@ -134,7 +134,7 @@ final class ScalarKernels implements Kernels {
         Checks.f32("x", x);
         long cols = x.cols();
         MemorySegment xs = x.segment();
-        pool.parallelFor(x.rows(), grainFor(cols), (from, to) -> {
+        pool.parallelFor(Checks.rows(x), grainFor(cols), (from, to) -> {
             for (long r = from; r < to; r++) {
                 softmaxRow(xs, r * cols, cols);
             }

@@ -1,0 +1,653 @@
+package dev.zoft.tensor.ops;
+
+import static dev.zoft.tensor.Tensor.F32_LE;
+
+import dev.zoft.tensor.Tensor;
+import dev.zoft.tensor.VectorWidth;
+import dev.zoft.tensor.parallel.WorkerPool;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels at one {@link VectorWidth}.
+ *
+ * <p>The Vector API only compiles to SIMD instructions when the species is a JIT-time constant.
+ * Each width is therefore a tiny subclass whose {@link #species()} returns a {@code static final};
+ * every method holding a hot loop calls {@code species()} itself, so in a JVM that uses one width
+ * (the normal case) the call is monomorphic, inlined and constant-folded. Tests that mix widths in
+ * one JVM stay correct, only slower.
+ *
+ * <p>GEMM ({@link #matmulTransposed}): w [N × K] is packed, one panel of {@code NR = 3·lanes}
+ * output columns at a time, into a k-major buffer {@code pack[k·NR + j] = w[n0 + j, k]} (zero
+ * padded past N). A 4 × 3-vector micro-kernel then keeps 12 accumulators in registers and, per k,
+ * loads 3 weight vectors once and reuses them for 4 token rows (broadcast {@code x[m, k]}, FMA).
+ * Each output element is {@code fma}-accumulated over k = 0…K−1 from zero, then the bias is added:
+ * the same operations whatever row block, panel or thread computes it, so results are identical
+ * for every thread count. Work is split by row blocks, or by panels when there are too few rows.
+ */
+public abstract sealed class VectorKernels implements Kernels
+        permits VectorKernels.W128, VectorKernels.W256, VectorKernels.W512 {
+
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Token rows per GEMM micro-kernel. */
+    static final int MR = 4;
+    /** Vectors of output columns per GEMM micro-kernel. */
+    static final int NV = 3;
+    private static final float INV_SQRT2 = 0.70710678118654752f;
+
+    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[0]);
+
+    private final WorkerPool pool;
+    private final VectorWidth width;
+
+    VectorKernels(VectorWidth width, WorkerPool pool) {
+        if (pool == null) {
+            throw new IllegalArgumentException("pool is null");
+        }
+        this.width = width;
+        this.pool = pool;
+    }
+
+    /** Vector kernels at {@code width}, which must not be {@link VectorWidth#SCALAR}. */
+    public static VectorKernels create(VectorWidth width, WorkerPool pool) {
+        return switch (width) {
+            case SCALAR -> throw new IllegalArgumentException("VectorKernels need a vector width; use Kernels.scalar for the scalar twin");
+            case W128 -> new W128(pool);
+            case W256 -> new W256(pool);
+            case W512 -> new W512(pool);
+        };
+    }
+
+    /** The species of this width; overridden with a constant in each subclass. */
+    abstract VectorSpecies<Float> species();
+
+    @Override
+    public final VectorWidth width() {
+        return width;
+    }
+
+    @Override
+    public final WorkerPool pool() {
+        return pool;
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    @Override
+    public void matmulTransposed(Tensor x, Tensor w, Tensor bias, Tensor out) {
+        long[] mnk = Checks.matmul(x, w, bias, out);
+        long m = mnk[0];
+        long n = mnk[1];
+        long k = mnk[2];
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int nr = NV * species().length();
+        if ((long) nr * k > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("K = " + k + " is too large for a packed GEMM panel");
+        }
+        MemorySegment xs = x.segment();
+        MemorySegment ws = w.segment();
+        MemorySegment bs = bias == null ? null : bias.segment();
+        MemorySegment os = out.segment();
+        long rowBlocks = (m + MR - 1) / MR;
+        long panels = (n + nr - 1) / nr;
+        int threads = pool.threads();
+        if (rowBlocks >= 2L * threads || panels == 1) {
+            pool.parallelFor(rowBlocks, 1, (from, to) ->
+                    gemm(xs, ws, bs, os, n, k, from * MR, Math.min(m, to * MR), 0, panels));
+        } else {
+            pool.parallelFor(panels, 1, (from, to) -> gemm(xs, ws, bs, os, n, k, 0, m, from, to));
+        }
+    }
+
+    /** Rows [m0, m1) × panels [p0, p1) of the output. */
+    private void gemm(MemorySegment xs, MemorySegment ws, MemorySegment bs, MemorySegment os,
+                      long n, long k, long m0, long m1, long p0, long p1) {
+        int lanes = species().length();
+        int nr = NV * lanes;
+        int kk = (int) k;
+        float[] pack = PACK.get();
+        int need = nr * kk + nr; // the panel, then its bias
+        if (pack.length < need) {
+            pack = new float[need];
+            PACK.set(pack);
+        }
+        for (long p = p0; p < p1; p++) {
+            long n0 = p * nr;
+            int nc = (int) Math.min(nr, n - n0);
+            packPanel(ws, k, n0, nc, nr, bs, pack);
+            long m = m0;
+            for (; m + MR <= m1; m += MR) {
+                kernel4(xs, os, pack, m, n, kk, n0, nc, bs != null);
+            }
+            for (; m < m1; m++) {
+                kernel1(xs, os, pack, m, n, kk, n0, nc, bs != null);
+            }
+        }
+    }
+
+    /** pack[k·nr + j] = w[n0 + j, k] for j &lt; nc, zero for nc ≤ j &lt; nr; pack[K·nr + j] = bias[n0 + j]. */
+    private static void packPanel(MemorySegment ws, long k, long n0, int nc, int nr, MemorySegment bs, float[] pack) {
+        int kk = (int) k;
+        for (int j = 0; j < nc; j++) {
+            long row = (n0 + j) * k;
+            for (int i = 0; i < kk; i++) {
+                pack[i * nr + j] = ws.getAtIndex(F32_LE, row + i);
+            }
+        }
+        for (int j = nc; j < nr; j++) {
+            for (int i = 0; i < kk; i++) {
+                pack[i * nr + j] = 0f;
+            }
+        }
+        for (int j = 0; j < nr; j++) {
+            pack[kk * nr + j] = bs != null && j < nc ? bs.getAtIndex(F32_LE, n0 + j) : 0f;
+        }
+    }
+
+    /** MR = 4 rows starting at m, all NR columns of the panel at n0. */
+    private void kernel4(MemorySegment xs, MemorySegment os, float[] pack, long m, long n, int k,
+                         long n0, int nc, boolean hasBias) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
+        int nr = NV * lanes;
+        long x0 = m * k * Float.BYTES;
+        long x1 = x0 + (long) k * Float.BYTES;
+        long x2 = x1 + (long) k * Float.BYTES;
+        long x3 = x2 + (long) k * Float.BYTES;
+        FloatVector c00 = FloatVector.zero(s), c01 = c00, c02 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00;
+        for (int i = 0; i < k; i++) {
+            int pk = i * nr;
+            FloatVector b0 = FloatVector.fromArray(s, pack, pk);
+            FloatVector b1 = FloatVector.fromArray(s, pack, pk + lanes);
+            FloatVector b2 = FloatVector.fromArray(s, pack, pk + 2 * lanes);
+            long off = (long) i * Float.BYTES;
+            FloatVector a = FloatVector.broadcast(s, xs.get(F32_LE, x0 + off));
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            c02 = a.fma(b2, c02);
+            a = FloatVector.broadcast(s, xs.get(F32_LE, x1 + off));
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            c12 = a.fma(b2, c12);
+            a = FloatVector.broadcast(s, xs.get(F32_LE, x2 + off));
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            c22 = a.fma(b2, c22);
+            a = FloatVector.broadcast(s, xs.get(F32_LE, x3 + off));
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            c32 = a.fma(b2, c32);
+        }
+        if (hasBias) {
+            int pb = k * nr;
+            FloatVector b0 = FloatVector.fromArray(s, pack, pb);
+            FloatVector b1 = FloatVector.fromArray(s, pack, pb + lanes);
+            FloatVector b2 = FloatVector.fromArray(s, pack, pb + 2 * lanes);
+            c00 = c00.add(b0);
+            c01 = c01.add(b1);
+            c02 = c02.add(b2);
+            c10 = c10.add(b0);
+            c11 = c11.add(b1);
+            c12 = c12.add(b2);
+            c20 = c20.add(b0);
+            c21 = c21.add(b1);
+            c22 = c22.add(b2);
+            c30 = c30.add(b0);
+            c31 = c31.add(b1);
+            c32 = c32.add(b2);
+        }
+        long rowBytes = n * Float.BYTES;
+        long o0 = (m * n + n0) * Float.BYTES;
+        if (nc == nr) {
+            long vb = (long) lanes * Float.BYTES;
+            c00.intoMemorySegment(os, o0, LE);
+            c01.intoMemorySegment(os, o0 + vb, LE);
+            c02.intoMemorySegment(os, o0 + 2 * vb, LE);
+            long o1 = o0 + rowBytes;
+            c10.intoMemorySegment(os, o1, LE);
+            c11.intoMemorySegment(os, o1 + vb, LE);
+            c12.intoMemorySegment(os, o1 + 2 * vb, LE);
+            long o2 = o1 + rowBytes;
+            c20.intoMemorySegment(os, o2, LE);
+            c21.intoMemorySegment(os, o2 + vb, LE);
+            c22.intoMemorySegment(os, o2 + 2 * vb, LE);
+            long o3 = o2 + rowBytes;
+            c30.intoMemorySegment(os, o3, LE);
+            c31.intoMemorySegment(os, o3 + vb, LE);
+            c32.intoMemorySegment(os, o3 + 2 * vb, LE);
+        } else {
+            // Ragged last panel: spill the tile and copy its valid columns.
+            float[] tile = new float[MR * nr];
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, lanes);
+            c02.intoArray(tile, 2 * lanes);
+            c10.intoArray(tile, nr);
+            c11.intoArray(tile, nr + lanes);
+            c12.intoArray(tile, nr + 2 * lanes);
+            c20.intoArray(tile, 2 * nr);
+            c21.intoArray(tile, 2 * nr + lanes);
+            c22.intoArray(tile, 2 * nr + 2 * lanes);
+            c30.intoArray(tile, 3 * nr);
+            c31.intoArray(tile, 3 * nr + lanes);
+            c32.intoArray(tile, 3 * nr + 2 * lanes);
+            for (int r = 0; r < MR; r++) {
+                MemorySegment.copy(tile, r * nr, os, F32_LE, o0 + r * rowBytes, nc);
+            }
+        }
+    }
+
+    /** One row at m, all NR columns of the panel: the same per-element operations as {@link #kernel4}. */
+    private void kernel1(MemorySegment xs, MemorySegment os, float[] pack, long m, long n, int k,
+                         long n0, int nc, boolean hasBias) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
+        int nr = NV * lanes;
+        long x0 = m * k * Float.BYTES;
+        FloatVector c0 = FloatVector.zero(s), c1 = c0, c2 = c0;
+        for (int i = 0; i < k; i++) {
+            int pk = i * nr;
+            FloatVector a = FloatVector.broadcast(s, xs.get(F32_LE, x0 + (long) i * Float.BYTES));
+            c0 = a.fma(FloatVector.fromArray(s, pack, pk), c0);
+            c1 = a.fma(FloatVector.fromArray(s, pack, pk + lanes), c1);
+            c2 = a.fma(FloatVector.fromArray(s, pack, pk + 2 * lanes), c2);
+        }
+        if (hasBias) {
+            int pb = k * nr;
+            c0 = c0.add(FloatVector.fromArray(s, pack, pb));
+            c1 = c1.add(FloatVector.fromArray(s, pack, pb + lanes));
+            c2 = c2.add(FloatVector.fromArray(s, pack, pb + 2 * lanes));
+        }
+        float[] tile = new float[nr];
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, lanes);
+        c2.intoArray(tile, 2 * lanes);
+        MemorySegment.copy(tile, 0, os, F32_LE, (m * n + n0) * Float.BYTES, nc);
+    }
+
+    // ---------------------------------------------------------------- elementwise and row ops
+
+    @Override
+    public void addInPlace(Tensor a, Tensor b) {
+        Checks.f32("a", a);
+        Checks.f32("b", b);
+        Checks.sameShape("a", a, "b", b);
+        long cols = a.cols();
+        MemorySegment as = a.segment();
+        MemorySegment bs = b.segment();
+        pool.parallelFor(Checks.rows(a), ScalarKernels.grainFor(cols), (from, to) -> add(as, bs, from * cols, to * cols));
+    }
+
+    private void add(MemorySegment as, MemorySegment bs, long from, long to) {
+        VectorSpecies<Float> s = species();
+        long i = from;
+        for (long end = to - s.length(); i <= end; i += s.length()) {
+            long off = i * Float.BYTES;
+            FloatVector.fromMemorySegment(s, as, off, LE).add(FloatVector.fromMemorySegment(s, bs, off, LE))
+                    .intoMemorySegment(as, off, LE);
+        }
+        for (; i < to; i++) {
+            as.setAtIndex(F32_LE, i, as.getAtIndex(F32_LE, i) + bs.getAtIndex(F32_LE, i));
+        }
+    }
+
+    @Override
+    public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out) {
+        Checks.layerNorm(x, gamma, beta, eps, out);
+        long h = x.cols();
+        MemorySegment xs = x.segment();
+        MemorySegment gs = gamma.segment();
+        MemorySegment bs = beta.segment();
+        MemorySegment os = out.segment();
+        pool.parallelFor(Checks.rows(x), ScalarKernels.grainFor(h), (from, to) -> {
+            for (long r = from; r < to; r++) {
+                layerNormRow(xs, gs, bs, os, r * h * Float.BYTES, h, eps);
+            }
+        });
+    }
+
+    /** Same two passes as the scalar twin, with lane-wise partial sums reduced at the end of each pass. */
+    private void layerNormRow(MemorySegment xs, MemorySegment gs, MemorySegment bs, MemorySegment os,
+                              long base, long h, float eps) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
+        long vecEnd = h - h % lanes;
+        FloatVector acc = FloatVector.zero(s);
+        for (long i = 0; i < vecEnd; i += lanes) {
+            acc = acc.add(FloatVector.fromMemorySegment(s, xs, base + i * Float.BYTES, LE));
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (long i = vecEnd; i < h; i++) {
+            sum += xs.get(F32_LE, base + i * Float.BYTES);
+        }
+        float mean = sum / h;
+        FloatVector meanV = FloatVector.broadcast(s, mean);
+        acc = FloatVector.zero(s);
+        for (long i = 0; i < vecEnd; i += lanes) {
+            FloatVector d = FloatVector.fromMemorySegment(s, xs, base + i * Float.BYTES, LE).sub(meanV);
+            acc = d.fma(d, acc);
+        }
+        float sq = acc.reduceLanes(VectorOperators.ADD);
+        for (long i = vecEnd; i < h; i++) {
+            float d = xs.get(F32_LE, base + i * Float.BYTES) - mean;
+            sq += d * d;
+        }
+        float inv = (float) (1.0 / Math.sqrt(sq / h + eps));
+        FloatVector invV = FloatVector.broadcast(s, inv);
+        for (long i = 0; i < vecEnd; i += lanes) {
+            long off = i * Float.BYTES;
+            FloatVector d = FloatVector.fromMemorySegment(s, xs, base + off, LE).sub(meanV).mul(invV);
+            d.fma(FloatVector.fromMemorySegment(s, gs, off, LE), FloatVector.fromMemorySegment(s, bs, off, LE))
+                    .intoMemorySegment(os, base + off, LE);
+        }
+        for (long i = vecEnd; i < h; i++) {
+            float d = xs.get(F32_LE, base + i * Float.BYTES) - mean;
+            os.set(F32_LE, base + i * Float.BYTES, d * inv * gs.getAtIndex(F32_LE, i) + bs.getAtIndex(F32_LE, i));
+        }
+    }
+
+    /** The same erfc approximation as {@link Erf} (Numerical Recipes erfcc), evaluated in float lanes. */
+    @Override
+    public void gelu(Tensor x) {
+        Checks.f32("x", x);
+        long cols = x.cols();
+        MemorySegment xs = x.segment();
+        pool.parallelFor(Checks.rows(x), ScalarKernels.grainFor(cols), (from, to) -> geluRange(xs, from * cols, to * cols));
+    }
+
+    private void geluRange(MemorySegment xs, long from, long to) {
+        VectorSpecies<Float> s = species();
+        long i = from;
+        for (long end = to - s.length(); i <= end; i += s.length()) {
+            long off = i * Float.BYTES;
+            geluVector(s, FloatVector.fromMemorySegment(s, xs, off, LE)).intoMemorySegment(xs, off, LE);
+        }
+        for (; i < to; i++) {
+            xs.setAtIndex(F32_LE, i, (float) Erf.gelu(xs.getAtIndex(F32_LE, i)));
+        }
+    }
+
+    private static FloatVector geluVector(VectorSpecies<Float> s, FloatVector x) {
+        FloatVector z = x.mul(INV_SQRT2);
+        FloatVector a = z.abs();
+        FloatVector one = FloatVector.broadcast(s, 1f);
+        FloatVector t = one.div(a.fma(0.5f, 1f));
+        double[] p = Erf.P;
+        FloatVector poly = FloatVector.broadcast(s, (float) p[9]);
+        for (int j = 8; j >= 0; j--) {
+            poly = poly.fma(t, FloatVector.broadcast(s, (float) p[j]));
+        }
+        FloatVector erfcA = t.mul(a.neg().fma(a, poly).lanewise(VectorOperators.EXP));
+        VectorMask<Float> nonNegative = z.compare(VectorOperators.GE, 0f);
+        FloatVector factor = erfcA.blend(FloatVector.broadcast(s, 2f).sub(erfcA), nonNegative);
+        return x.mul(0.5f).mul(factor);
+    }
+
+    @Override
+    public void softmaxRows(Tensor x) {
+        Checks.f32("x", x);
+        long cols = x.cols();
+        MemorySegment xs = x.segment();
+        pool.parallelFor(Checks.rows(x), ScalarKernels.grainFor(cols), (from, to) -> {
+            for (long r = from; r < to; r++) {
+                softmaxRow(xs, r * cols * Float.BYTES, cols);
+            }
+        });
+    }
+
+    private void softmaxRow(MemorySegment xs, long base, long cols) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
+        long vecEnd = cols - cols % lanes;
+        FloatVector maxV = FloatVector.broadcast(s, Float.NEGATIVE_INFINITY);
+        for (long i = 0; i < vecEnd; i += lanes) {
+            maxV = maxV.max(FloatVector.fromMemorySegment(s, xs, base + i * Float.BYTES, LE));
+        }
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (long i = vecEnd; i < cols; i++) {
+            max = Math.max(max, xs.get(F32_LE, base + i * Float.BYTES));
+        }
+        FloatVector m = FloatVector.broadcast(s, max);
+        FloatVector sumV = FloatVector.zero(s);
+        for (long i = 0; i < vecEnd; i += lanes) {
+            long off = base + i * Float.BYTES;
+            FloatVector e = FloatVector.fromMemorySegment(s, xs, off, LE).sub(m).lanewise(VectorOperators.EXP);
+            e.intoMemorySegment(xs, off, LE);
+            sumV = sumV.add(e);
+        }
+        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        for (long i = vecEnd; i < cols; i++) {
+            long off = base + i * Float.BYTES;
+            float e = (float) Math.exp(xs.get(F32_LE, off) - max);
+            xs.set(F32_LE, off, e);
+            sum += e;
+        }
+        FloatVector sv = FloatVector.broadcast(s, sum);
+        for (long i = 0; i < vecEnd; i += lanes) {
+            long off = base + i * Float.BYTES;
+            FloatVector.fromMemorySegment(s, xs, off, LE).div(sv).intoMemorySegment(xs, off, LE);
+        }
+        for (long i = vecEnd; i < cols; i++) {
+            long off = base + i * Float.BYTES;
+            xs.set(F32_LE, off, xs.get(F32_LE, off) / sum);
+        }
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * One work unit per (sequence, head). Per unit, K is transposed into {@code kt[d·Tp + j]} (Tp =
+     * seqLen rounded up to whole vectors) so that a query's scores for a vector of keys are FMAs of
+     * broadcast {@code q[d]} against {@code kt[d, j…]}: no horizontal reductions. Masked and padding
+     * keys get a score of −∞, hence weight exactly 0. Then {@code out[d…] = Σ_j p_j · v[j, d…]} along
+     * headDim, over unmasked keys in key order.
+     */
+    @Override
+    public void attention(Tensor q, Tensor k, Tensor v, int batch, int seqLen, int heads, int headDim, int[] mask, Tensor out) {
+        Checks.attention(q, k, v, batch, seqLen, heads, headDim, mask, out);
+        if (batch == 0 || seqLen == 0) {
+            return;
+        }
+        MemorySegment qs = q.segment();
+        MemorySegment ks = k.segment();
+        MemorySegment vs = v.segment();
+        MemorySegment os = out.segment();
+        pool.parallelFor((long) batch * heads, 1, (from, to) -> {
+            int lanes = species().length();
+            int tp = (seqLen + lanes - 1) / lanes * lanes;
+            float[] kt = new float[Math.multiplyExact(headDim, tp)];
+            float[] scores = new float[tp];
+            float[] maskBias = new float[tp];
+            float[] qrow = new float[headDim];
+            for (long unit = from; unit < to; unit++) {
+                attentionUnit(qs, ks, vs, os, (int) (unit / heads), (int) (unit % heads), seqLen, heads, headDim,
+                        mask, tp, kt, scores, maskBias, qrow);
+            }
+        });
+    }
+
+    private void attentionUnit(MemorySegment qs, MemorySegment ks, MemorySegment vs, MemorySegment os,
+                               int b, int h, int seqLen, int heads, int headDim, int[] mask,
+                               int tp, float[] kt, float[] scores, float[] maskBias, float[] qrow) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
+        long width = (long) heads * headDim;
+        long first = (long) b * seqLen;
+        long colOff = (long) h * headDim;
+        int valid = 0;
+        for (int j = 0; j < tp; j++) {
+            boolean ok = j < seqLen && mask[(int) (first + j)] != 0;
+            maskBias[j] = ok ? 0f : Float.NEGATIVE_INFINITY;
+            valid += ok ? 1 : 0;
+        }
+        if (valid == 0) {
+            for (int t = 0; t < seqLen; t++) {
+                os.asSlice(((first + t) * width + colOff) * Float.BYTES, (long) headDim * Float.BYTES).fill((byte) 0);
+            }
+            return;
+        }
+        for (int j = 0; j < seqLen; j++) {
+            long row = (first + j) * width + colOff;
+            for (int d = 0; d < headDim; d++) {
+                kt[d * tp + j] = ks.getAtIndex(F32_LE, row + d);
+            }
+        }
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        int dVec = headDim - headDim % lanes;
+        for (int t = 0; t < seqLen; t++) {
+            long qOff = (first + t) * width + colOff;
+            MemorySegment.copy(qs, F32_LE, qOff * Float.BYTES, qrow, 0, headDim);
+            FloatVector maxV = FloatVector.broadcast(s, Float.NEGATIVE_INFINITY);
+            for (int j = 0; j < tp; j += lanes) {
+                FloatVector acc = FloatVector.zero(s);
+                for (int d = 0; d < headDim; d++) {
+                    acc = FloatVector.broadcast(s, qrow[d]).fma(FloatVector.fromArray(s, kt, d * tp + j), acc);
+                }
+                acc = acc.mul(scale).add(FloatVector.fromArray(s, maskBias, j));
+                acc.intoArray(scores, j);
+                maxV = maxV.max(acc);
+            }
+            FloatVector max = FloatVector.broadcast(s, maxV.reduceLanes(VectorOperators.MAX));
+            FloatVector sumV = FloatVector.zero(s);
+            for (int j = 0; j < tp; j += lanes) {
+                FloatVector e = FloatVector.fromArray(s, scores, j).sub(max).lanewise(VectorOperators.EXP);
+                e.intoArray(scores, j);
+                sumV = sumV.add(e);
+            }
+            FloatVector sum = FloatVector.broadcast(s, sumV.reduceLanes(VectorOperators.ADD));
+            for (int j = 0; j < tp; j += lanes) {
+                FloatVector.fromArray(s, scores, j).div(sum).intoArray(scores, j);
+            }
+            for (int d = 0; d < dVec; d += lanes) {
+                FloatVector acc = FloatVector.zero(s);
+                for (int j = 0; j < seqLen; j++) {
+                    if (maskBias[j] == 0f) {
+                        long vOff = ((first + j) * width + colOff + d) * Float.BYTES;
+                        acc = FloatVector.broadcast(s, scores[j]).fma(FloatVector.fromMemorySegment(s, vs, vOff, LE), acc);
+                    }
+                }
+                acc.intoMemorySegment(os, (qOff + d) * Float.BYTES, LE);
+            }
+            for (int d = dVec; d < headDim; d++) {
+                float acc = 0f;
+                for (int j = 0; j < seqLen; j++) {
+                    if (maskBias[j] == 0f) {
+                        acc = Math.fma(scores[j], vs.getAtIndex(F32_LE, (first + j) * width + colOff + d), acc);
+                    }
+                }
+                os.setAtIndex(F32_LE, qOff + d, acc);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- gather and pooling
+
+    @Override
+    public void embeddingGather(Tensor table, int[] ids, Tensor out) {
+        Checks.embeddingGather(table, ids, out);
+        long rowBytes = table.cols() * Float.BYTES;
+        MemorySegment ts = table.segment();
+        MemorySegment os = out.segment();
+        pool.parallelFor(ids.length, ScalarKernels.grainFor(table.cols()), (from, to) -> {
+            for (long r = from; r < to; r++) {
+                MemorySegment.copy(ts, ids[(int) r] * rowBytes, os, r * rowBytes, rowBytes);
+            }
+        });
+    }
+
+    /** Same order of additions as the scalar twin (token order per element), so results match it exactly. */
+    @Override
+    public void meanPool(Tensor hidden, int[] mask, int batch, int seqLen, Tensor out) {
+        Checks.meanPool(hidden, mask, batch, seqLen, out);
+        long h = hidden.cols();
+        MemorySegment hs = hidden.segment();
+        MemorySegment os = out.segment();
+        pool.parallelFor(batch, 1, (from, to) -> {
+            for (long b = from; b < to; b++) {
+                meanPoolSequence(hs, os, mask, b, seqLen, h);
+            }
+        });
+    }
+
+    private void meanPoolSequence(MemorySegment hs, MemorySegment os, int[] mask, long b, int seqLen, long h) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
+        int count = 0;
+        for (int t = 0; t < seqLen; t++) {
+            count += mask[(int) (b * seqLen + t)];
+        }
+        float denom = Math.max(1, count);
+        FloatVector denomV = FloatVector.broadcast(s, denom);
+        long vecEnd = h - h % lanes;
+        for (long i = 0; i < vecEnd; i += lanes) {
+            FloatVector acc = FloatVector.zero(s);
+            for (long t = 0; t < seqLen; t++) {
+                if (mask[(int) (b * seqLen + t)] != 0) {
+                    acc = acc.add(FloatVector.fromMemorySegment(s, hs, ((b * seqLen + t) * h + i) * Float.BYTES, LE));
+                }
+            }
+            acc.div(denomV).intoMemorySegment(os, (b * h + i) * Float.BYTES, LE);
+        }
+        for (long i = vecEnd; i < h; i++) {
+            float sum = 0f;
+            for (long t = 0; t < seqLen; t++) {
+                if (mask[(int) (b * seqLen + t)] != 0) {
+                    sum += hs.getAtIndex(F32_LE, (b * seqLen + t) * h + i);
+                }
+            }
+            os.setAtIndex(F32_LE, b * h + i, sum / denom);
+        }
+    }
+
+    // ---------------------------------------------------------------- widths
+
+    /** 128-bit lanes (4 floats). */
+    static final class W128 extends VectorKernels {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
+
+        W128(WorkerPool pool) {
+            super(VectorWidth.W128, pool);
+        }
+
+        @Override
+        VectorSpecies<Float> species() {
+            return S;
+        }
+    }
+
+    /** 256-bit lanes (8 floats). */
+    static final class W256 extends VectorKernels {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
+        W256(WorkerPool pool) {
+            super(VectorWidth.W256, pool);
+        }
+
+        @Override
+        VectorSpecies<Float> species() {
+            return S;
+        }
+    }
+
+    /** 512-bit lanes (16 floats). */
+    static final class W512 extends VectorKernels {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+
+        W512(WorkerPool pool) {
+            super(VectorWidth.W512, pool);
+        }
+
+        @Override
+        VectorSpecies<Float> species() {
+            return S;
+        }
+    }
+}
