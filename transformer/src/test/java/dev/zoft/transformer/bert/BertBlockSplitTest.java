@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The forward in pieces ({@code embed}, {@code runLayers} over a layer range) is the forward:
- * bit for bit, whatever the split point, and a cached block output can be run again.
+ * bit for bit, whatever the split point, and a cached block output can be run again. The
+ * reference is the model's first forward, so these tests also catch kernels whose results change
+ * when the JIT recompiles them.
  */
 class BertBlockSplitTest {
     private static BertModel model;
@@ -83,6 +85,20 @@ class BertBlockSplitTest {
             }
             assertArrayEquals(cached, block1.toFloatArray(), "block 1 output was modified");
             assertFalse(Arrays.equals(cached, fullHidden), "layers 4..6 did nothing");
+        }
+    }
+
+    /**
+     * The same forward repeated gives the same bits: the JIT recompiling the kernels in between
+     * (interpreter, C1, C2) must not change results, or a ZO step's two losses and a replay would
+     * disagree.
+     */
+    @Test
+    void repeatedForwardsGiveTheSameBits() {
+        for (int i = 0; i < 8; i++) {
+            try (EncoderOutput again = model.forward(batch)) {
+                assertArrayEquals(fullHidden, again.lastHidden().toFloatArray(), "forward " + (i + 2));
+            }
         }
     }
 
