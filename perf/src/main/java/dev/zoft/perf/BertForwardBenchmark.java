@@ -75,6 +75,9 @@ public class BertForwardBenchmark {
             case "sst2" -> sst2Batch();
             default -> throw new IllegalArgumentException("input must be random or sst2, got " + input);
         };
+        if (batch.batchSize() != BATCH || batch.seqLen() != SEQ_LEN) {
+            throw new IllegalStateException("batch is " + batch + ", the token count assumes " + BATCH + " × " + SEQ_LEN);
+        }
     }
 
     @TearDown(Level.Trial)
