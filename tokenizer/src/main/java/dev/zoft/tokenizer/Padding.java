@@ -17,9 +17,13 @@ import java.util.Objects;
  */
 public record Padding(int fixedLength, int padToMultipleOf, boolean left, int padId, int padTypeId, String padToken) {
 
+    /** Largest fixed length or multiple accepted: far beyond any model, small enough to allocate. */
+    public static final int MAX_LENGTH = 1 << 20;
+
     public Padding {
-        if (fixedLength < 0 || padToMultipleOf < 0) {
-            throw new IllegalArgumentException("negative padding length: " + fixedLength + ", multiple " + padToMultipleOf);
+        if (fixedLength < 0 || padToMultipleOf < 0 || fixedLength > MAX_LENGTH || padToMultipleOf > MAX_LENGTH) {
+            throw new IllegalArgumentException("padding length " + fixedLength + " or multiple " + padToMultipleOf
+                    + " is outside 0.." + MAX_LENGTH);
         }
         Objects.requireNonNull(padToken, "padToken");
     }

@@ -1,7 +1,6 @@
 package dev.zoft.tokenizer;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Hugging Face's {@code TemplateProcessing} post-processor (and {@code BertProcessing}, which is the
@@ -10,10 +9,10 @@ import java.util.Map;
  */
 final class TemplateProcessing {
 
-    /** One template element: a special token by name, or sequence A / B; with its type id. */
-    record Element(String specialName, boolean sequenceB, int typeId) {
+    /** One template element: a special token (its ids and strings), or sequence A / B; with its type id. */
+    record Element(Special special, boolean sequenceB, int typeId) {
         boolean isSpecial() {
-            return specialName != null;
+            return special != null;
         }
     }
 
@@ -23,23 +22,19 @@ final class TemplateProcessing {
 
     private final List<Element> single;
     private final List<Element> pair;
-    private final Map<String, Special> specials;
 
-    TemplateProcessing(List<Element> single, List<Element> pair, Map<String, Special> specials) {
+    TemplateProcessing(List<Element> single, List<Element> pair) {
         this.single = List.copyOf(single);
         this.pair = List.copyOf(pair);
-        this.specials = Map.copyOf(specials);
     }
 
     static TemplateProcessing bert(String cls, int clsId, String sep, int sepId) {
-        Map<String, Special> specials = Map.of(
-                cls, new Special(new int[] {clsId}, List.of(cls)),
-                sep, new Special(new int[] {sepId}, List.of(sep)));
+        Special c = new Special(new int[] {clsId}, List.of(cls));
+        Special s = new Special(new int[] {sepId}, List.of(sep));
         return new TemplateProcessing(
-                List.of(new Element(cls, false, 0), new Element(null, false, 0), new Element(sep, false, 0)),
-                List.of(new Element(cls, false, 0), new Element(null, false, 0), new Element(sep, false, 0),
-                        new Element(null, true, 1), new Element(sep, false, 1)),
-                specials);
+                List.of(new Element(c, false, 0), new Element(null, false, 0), new Element(s, false, 0)),
+                List.of(new Element(c, false, 0), new Element(null, false, 0), new Element(s, false, 0),
+                        new Element(null, true, 1), new Element(s, false, 1)));
     }
 
     /** How many tokens the template adds around a single sequence or a pair. */
@@ -47,7 +42,7 @@ final class TemplateProcessing {
         int n = 0;
         for (Element e : isPair ? pair : single) {
             if (e.isSpecial()) {
-                n += specials.get(e.specialName()).ids().length;
+                n += e.special().ids().length;
             }
         }
         return n;
@@ -64,7 +59,7 @@ final class TemplateProcessing {
         int k = 0;
         for (Element e : template) {
             if (e.isSpecial()) {
-                Special s = specials.get(e.specialName());
+                Special s = e.special();
                 for (int i = 0; i < s.ids().length; i++, k++) {
                     ids[k] = s.ids()[i];
                     tokens[k] = s.tokens().get(i);

@@ -84,12 +84,8 @@ public final class TokenizerJson {
         Model model = model(required(root, "model", "the top level"));
         Normalizer normalizer = normalizer(root.get("normalizer"), "normalizer");
         PreTokenizer preTokenizer = preTokenizer(root.get("pre_tokenizer"), "pre_tokenizer");
-        List<AddedToken> addedTokens = addedTokens(root.get("added_tokens"));
+        List<AddedToken> addedTokens = assignIds(addedTokens(root.get("added_tokens")), model);
         AddedVocabulary added = new AddedVocabulary(addedTokens, normalizer);
-        Map<String, Integer> tokenIds = new HashMap<>();
-        for (AddedToken t : addedTokens) {
-            tokenIds.put(t.content(), t.id());
-        }
         TemplateProcessing post = postProcessor(root.get("post_processor"));
         Decoder decoder = decoder(root.get("decoder"));
         Truncation truncation = truncation(root.get("truncation"));
@@ -259,6 +255,36 @@ public final class TokenizerJson {
         return out;
     }
 
+    /**
+     * Hugging Face does not trust the ids written in {@code added_tokens}: it adds the tokens one by
+     * one, giving each the id its content already has (earlier added token, then model vocabulary),
+     * or else the next free id after the model vocabulary. The same is done here, so that a file
+     * whose ids disagree tokenizes as the reference does.
+     */
+    private static List<AddedToken> assignIds(List<AddedToken> tokens, Model model) {
+        Map<String, AddedToken> byContent = new LinkedHashMap<>();
+        long maxId = -1;
+        for (AddedToken t : tokens) {
+            if (t.content().isEmpty()) {
+                continue;
+            }
+            AddedToken earlier = byContent.get(t.content());
+            int id;
+            if (earlier != null) {
+                id = earlier.id();
+            } else if (model.tokenToId(t.content()).isPresent()) {
+                id = model.tokenToId(t.content()).getAsInt();
+            } else {
+                long next = maxId < 0 ? model.vocabSize() : (maxId >= model.vocabSize() ? maxId + 1 : model.vocabSize());
+                id = Math.toIntExact(next);
+            }
+            maxId = Math.max(maxId, id);
+            byContent.put(t.content(), new AddedToken(id, t.content(), t.singleWord(), t.lstrip(), t.rstrip(),
+                    t.normalized(), t.special() || (earlier != null && earlier.special())));
+        }
+        return new ArrayList<>(byContent.values());
+    }
+
     // ---- post-processor ----
 
     private TemplateProcessing postProcessor(JsonNode node) {
@@ -311,8 +337,7 @@ public final class TokenizerJson {
             }
             specials.put(e.getKey(), new TemplateProcessing.Special(idArray, tokenList));
         }
-        return new TemplateProcessing(templatePieces(node, "single", specials),
-                templatePieces(node, "pair", specials), specials);
+        return new TemplateProcessing(templatePieces(node, "single", specials), templatePieces(node, "pair", specials));
     }
 
     private List<TemplateProcessing.Element> templatePieces(JsonNode node, String field,
@@ -329,7 +354,8 @@ public final class TokenizerJson {
                 if (!specials.containsKey(id)) {
                     throw fail(w + " names special token '" + id + "', which special_tokens does not define");
                 }
-                out.add(new TemplateProcessing.Element(id, false, nonNegativeInt(required(s, "type_id", w), w + ".type_id")));
+                out.add(new TemplateProcessing.Element(specials.get(id), false,
+                        nonNegativeInt(required(s, "type_id", w), w + ".type_id")));
             } else if (item.isObject() && item.has("Sequence")) {
                 JsonNode s = item.get("Sequence");
                 String id = text(s, "id", w);
@@ -410,6 +436,9 @@ public final class TokenizerJson {
         }
         JsonNode multiple = node.get("pad_to_multiple_of");
         int padToMultipleOf = multiple == null || multiple.isNull() ? 0 : nonNegativeInt(multiple, "padding.pad_to_multiple_of");
+        if (fixed > Padding.MAX_LENGTH || padToMultipleOf > Padding.MAX_LENGTH) {
+            throw fail("padding length " + fixed + " or multiple " + padToMultipleOf + " exceeds " + Padding.MAX_LENGTH);
+        }
         return new Padding(fixed, padToMultipleOf, direction(node, where),
                 node.has("pad_id") ? nonNegativeInt(node.get("pad_id"), "padding.pad_id") : 0,
                 node.has("pad_type_id") ? nonNegativeInt(node.get("pad_type_id"), "padding.pad_type_id") : 0,
