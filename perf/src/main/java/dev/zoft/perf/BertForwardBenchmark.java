@@ -8,7 +8,7 @@ import dev.zoft.transformer.EncoderBatch;
 import dev.zoft.transformer.EncoderOutput;
 import dev.zoft.transformer.bert.BertModel;
 import dev.zoft.transformer.bert.MiniLm;
-import dev.zoft.weights.TensorStore;
+import dev.zoft.weights.EncoderCheckpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,16 +60,16 @@ public class BertForwardBenchmark {
     @Param({"random"})
     String input;
 
-    private TensorStore store;
+    private EncoderCheckpoint checkpoint;
     private WorkerPool pool;
     private BertModel model;
     private EncoderBatch batch;
 
     @Setup(Level.Trial)
     public void setUp() {
-        store = MiniLm.openBundledStore();
+        checkpoint = MiniLm.openBundled();
         pool = WorkerPool.create(threads);
-        model = BertModel.load(store, MiniLm.CONFIG, Kernels.create(VectorWidth.configured(), pool));
+        model = BertModel.load(checkpoint, Kernels.create(VectorWidth.configured(), pool));
         batch = switch (input) {
             case "random" -> randomBatch();
             case "sst2" -> sst2Batch();
@@ -84,7 +84,7 @@ public class BertForwardBenchmark {
     public void tearDown() {
         model.close();
         pool.close();
-        store.close();
+        checkpoint.close();
     }
 
     /** Returns a pooled value so the forward cannot be optimised away. */

@@ -7,6 +7,7 @@ import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.transformer.EncoderBatch;
 import dev.zoft.transformer.EncoderOutput;
+import dev.zoft.weights.EncoderCheckpoint;
 import dev.zoft.weights.TensorStore;
 
 import java.lang.foreign.Arena;
@@ -91,6 +92,15 @@ public final class BertModel implements AutoCloseable {
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * A model over a loaded encoder checkpoint (its hyperparameters give the config) computing with
+     * the caller's {@code kernels}. The checkpoint stays the caller's.
+     */
+    public static BertModel load(EncoderCheckpoint checkpoint, Kernels kernels) {
+        BertConfig config = BertConfig.of(checkpoint.hyperparameters());
+        return new BertModel(config, weightsOf(checkpoint.weights(), config), kernels);
     }
 
     /** A model over the BERT weights of {@code store} computing with the caller's {@code kernels}. */

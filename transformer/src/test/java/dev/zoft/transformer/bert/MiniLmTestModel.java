@@ -5,7 +5,7 @@ import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.transformer.EncoderBatch;
 import dev.zoft.transformer.fixtures.MiniLmGolden;
-import dev.zoft.weights.TensorStore;
+import dev.zoft.weights.EncoderCheckpoint;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.List;
  * tests build (the models differ only in their kernels), and helpers over the golden fixture.
  */
 final class MiniLmTestModel {
-    private static TensorStore store;
+    private static EncoderCheckpoint checkpoint;
     private static BertWeights weights;
     private static MiniLmGolden golden;
 
@@ -24,10 +24,17 @@ final class MiniLmTestModel {
 
     static synchronized BertWeights weights() {
         if (weights == null) {
-            store = MiniLm.openBundledStore();
-            weights = BertModel.weightsOf(store, MiniLm.CONFIG);
+            // Shared by every test class of the JVM; the mapped files are released at exit.
+            checkpoint = MiniLm.openBundled();
+            weights = BertModel.weightsOf(checkpoint.weights(), BertConfig.of(checkpoint.hyperparameters()));
         }
         return weights;
+    }
+
+    /** The hyperparameters the loader read from the bundled ONNX graph. */
+    static synchronized BertConfig bundledConfig() {
+        weights();
+        return BertConfig.of(checkpoint.hyperparameters());
     }
 
     static synchronized MiniLmGolden golden() {

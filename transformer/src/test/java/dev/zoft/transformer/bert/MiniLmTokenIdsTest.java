@@ -10,7 +10,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.zoft.tokenizer.HfTokenizer;
 import dev.zoft.tokenizer.Padding;
 import dev.zoft.transformer.EncoderBatch;
-import dev.zoft.transformer.fixtures.MiniLmFiles;
+import dev.zoft.weights.BundledModel;
 import dev.zoft.transformer.fixtures.MiniLmGolden;
 
 import java.io.IOException;
@@ -28,7 +28,7 @@ class MiniLmTokenIdsTest {
     @Test
     void fixtureIdsAreTheHuggingFaceTokenizers() throws IOException {
         try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
-                .optTokenizerPath(MiniLmFiles.tokenizerJson())
+                .optTokenizerPath(BundledModel.ALL_MINILM_L6_V2.tokenizerJson())
                 .optPadding(false)
                 .optTruncation(false)
                 .build()) {
@@ -37,6 +37,14 @@ class MiniLmTokenIdsTest {
                         s.text());
             }
         }
+    }
+
+    /** The loader reads the hyperparameters from the ONNX graph; they must be MiniLM's. */
+    @Test
+    void bundledCheckpointIsAllMiniLmL6V2() {
+        assertEquals(MiniLm.CONFIG, MiniLmTestModel.bundledConfig());
+        // 22,713,216 published, minus the pooler (384 × 384 + 384) that the ONNX export drops.
+        assertEquals(22_565_376L, MiniLmTestModel.weights().parameterCount());
     }
 
     @Test
