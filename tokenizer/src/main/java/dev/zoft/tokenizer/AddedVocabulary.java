@@ -58,10 +58,6 @@ final class AddedVocabulary {
         normalizedMatcher = new Matcher(normalized, normalizedPatterns);
     }
 
-    boolean isEmpty() {
-        return byId.isEmpty();
-    }
-
     /** Splits {@code text} into added tokens and normalized text, covering all of it in order. */
     List<Piece> extract(String text, Normalizer normalizer) {
         List<Piece> out = new ArrayList<>(4);

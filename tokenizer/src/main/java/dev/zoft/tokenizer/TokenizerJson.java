@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,8 +111,6 @@ public final class TokenizerJson {
             return root;
         } catch (JacksonException e) {
             throw fail("malformed JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw fail("unreadable JSON: " + e.getMessage(), e);
         }
     }
 
@@ -146,8 +143,7 @@ public final class TokenizerJson {
         }
         Map<String, Integer> vocab = new LinkedHashMap<>();
         int maxId = -1;
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : vocabNode.properties()) {
             int id = nonNegativeInt(e.getValue(), "model.vocab['" + e.getKey() + "']");
             vocab.put(e.getKey(), id);
             maxId = Math.max(maxId, id);
@@ -315,8 +311,7 @@ public final class TokenizerJson {
         if (!specialsNode.isObject()) {
             throw fail("post_processor.special_tokens is not an object");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = specialsNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : specialsNode.properties()) {
             String w = where + ".special_tokens['" + e.getKey() + "']";
             if (!e.getValue().isObject()) {
                 throw fail(w + " is not an object");

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -100,8 +99,8 @@ class TokenizerJsonFuzzProperties {
         if (node instanceof ObjectNode o) {
             out.add(o);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            collectObjects(it.next().getValue(), out);
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            collectObjects(e.getValue(), out);
         }
         if (node instanceof ArrayNode a) {
             for (JsonNode child : a) {

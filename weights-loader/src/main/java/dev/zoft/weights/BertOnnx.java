@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * one of these, pass the model's {@code config.json} to {@link #load(Path, Path)}.
  */
 public final class BertOnnx {
-    private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d+)\\.");
+    private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d{1,6})\\.");
     private static final Pattern QKV = Pattern.compile("\\.attention\\.self\\.(query|key|value)\\.weight$");
 
     private BertOnnx() {
@@ -179,15 +179,15 @@ public final class BertOnnx {
         Tensor tokenType = require(path, byName, BertParameterNames.TOKEN_TYPE_EMBEDDINGS);
         Tensor intermediate = require(path, byName, BertParameterNames.layer(0, "intermediate.dense.weight"));
         int hidden = toInt(path, word.dim(1), "hidden size");
-        Set<Integer> layers = new TreeSet<>();
+        TreeSet<Integer> layers = new TreeSet<>();
         for (String name : byName.keySet()) {
             Matcher m = LAYER.matcher(name);
             if (m.find()) {
-                layers.add(toInt(path, Long.parseLong(m.group(1)), "layer index"));
+                layers.add(Integer.parseInt(m.group(1)));
             }
         }
         int numLayers = layers.size();
-        if (numLayers == 0 || !layers.contains(numLayers - 1)) {
+        if (numLayers == 0 || layers.first() != 0 || layers.last() != numLayers - 1) {
             throw new WeightFormatException(path, "encoder layer indices are not 0.." + (numLayers - 1) + ": " + layers);
         }
 
@@ -247,7 +247,9 @@ public final class BertOnnx {
                     if (reshape.opType().equals("Reshape") && reshape.inputs().size() >= 2) {
                         long[] shape = constantInts(model, reshape.inputs().get(1));
                         int n = shape.length;
-                        if (n >= 2 && shape[n - 2] > 0 && shape[n - 1] > 0 && shape[n - 2] * shape[n - 1] == hidden) {
+                        // Bounded before multiplying: hostile constants must not overflow into a match.
+                        if (n >= 2 && shape[n - 2] > 0 && shape[n - 1] > 0 && shape[n - 2] <= hidden && shape[n - 1] <= hidden
+                                && shape[n - 2] * shape[n - 1] == hidden) {
                             found.add(shape[n - 2]);
                         }
                     }
@@ -264,7 +266,7 @@ public final class BertOnnx {
     private static long[] constantInts(OnnxModel model, String value) {
         Optional<OnnxTensorInfo> c = model.constant(value);
         if (c.isPresent()) {
-            return model.int64Values(value);
+            return isSmallInteger(c.get(), Long.MAX_VALUE) ? model.int64Values(value) : new long[0];
         }
         Optional<OnnxNode> producer = model.producer(value);
         if (producer.isEmpty() || !producer.get().opType().equals("Concat")) {
@@ -273,13 +275,19 @@ public final class BertOnnx {
         List<Long> out = new ArrayList<>();
         for (String in : producer.get().inputs()) {
             Optional<OnnxTensorInfo> piece = model.constant(in);
-            if (piece.isPresent() && piece.get().numel() == 1) {
+            if (piece.isPresent() && isSmallInteger(piece.get(), 1)) {
                 out.add(model.int64Values(in)[0]);
             } else {
                 out.add(-1L);
             }
         }
         return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** An INT64/INT32 constant of at most {@code maxValues} values (and never more than a shape needs). */
+    private static boolean isSmallInteger(OnnxTensorInfo t, long maxValues) {
+        OnnxDataType type = t.dataType();
+        return (type == OnnxDataType.INT64 || type == OnnxDataType.INT32) && t.numel() <= Math.min(maxValues, OnnxParser.MAX_RANK);
     }
 
     /** Epsilon of the LayerNorms: a LayerNormalization attribute, or the scalar in {@code Sqrt(Add(var, eps))}. */

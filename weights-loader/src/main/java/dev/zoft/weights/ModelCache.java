@@ -8,6 +8,7 @@ import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -92,6 +93,7 @@ public final class ModelCache {
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
             try {
+                shareable(tmp);
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 long size;
                 try (InputStream in = new DigestInputStream(url.openStream(), sha);
@@ -106,6 +108,7 @@ public final class ModelCache {
                 SafetensorsWriter.moveIntoPlace(tmp, target);
                 Path recordTmp = Files.createTempFile(target.getParent(), "." + record.getFileName() + ".", ".tmp");
                 Files.writeString(recordTmp, actual + " " + size + "\n", StandardCharsets.US_ASCII);
+                shareable(recordTmp);
                 SafetensorsWriter.moveIntoPlace(recordTmp, record);
                 return target;
             } finally {
@@ -140,6 +143,15 @@ public final class ModelCache {
             }
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new WeightFormatException(cachedFile, "cannot verify: " + e, e);
+        }
+    }
+
+    /** Temporary files are created owner-only; a cache of public model files can be read by all. */
+    private static void shareable(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: keep the default permissions
         }
     }
 
@@ -196,8 +208,11 @@ public final class ModelCache {
             URLConnection c = url.openConnection();
             c.setUseCaches(false);
             // Opening (and closing) the stream closes the jar again, which an uncached connection keeps open otherwise.
-            try (InputStream ignored = c.getInputStream()) {
+            InputStream stream = c.getInputStream();
+            try {
                 return c.getContentLengthLong();
+            } finally {
+                stream.close();
             }
         } catch (IOException e) {
             return -1;

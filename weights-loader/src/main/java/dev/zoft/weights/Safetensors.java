@@ -96,6 +96,10 @@ public final class Safetensors {
             }
             for (Map.Entry<String, Map<String, Boolean>> shard : byShard.entrySet()) {
                 Path shardFile = dir.resolve(shard.getKey());
+                if (!Files.isRegularFile(shardFile)) {
+                    throw new WeightFormatException(indexFile, "weight_map names shard '" + shard.getKey()
+                            + "', which does not exist in " + dir);
+                }
                 addFile(builder, shardFile, shard.getValue());
                 for (Map.Entry<String, Boolean> wanted : shard.getValue().entrySet()) {
                     if (!wanted.getValue()) {

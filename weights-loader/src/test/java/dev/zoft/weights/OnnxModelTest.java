@@ -96,7 +96,8 @@ class OnnxModelTest {
     @Test
     void loadListsLoadableAndUnsupportedInitializers() throws IOException {
         Path f = write(sampleModel());
-        try (TensorStore s = OnnxModel.load(f)) {
+        TensorStore s = OnnxModel.load(f);
+        try {
             assertEquals(List.of("w", "packed", "unpacked", "half", "bhalf"), List.copyOf(s.names()));
             assertTrue(s.unsupported().get("ids").contains("INT64"), s.unsupported().toString());
             assertTrue(s.unsupported().containsKey("ext"));
@@ -109,16 +110,14 @@ class OnnxModelTest {
             s.close();
             assertThrows(IllegalStateException.class, () -> w.getFloat(0), "unmapped memory is not readable after close");
             assertThrows(IllegalStateException.class, () -> s.get("w"));
+        } finally {
+            s.close();
         }
     }
 
     private void assertRejected(byte[] bytes, String expectedFragment) throws IOException {
         Path f = write(bytes);
-        WeightFormatException e = assertThrows(WeightFormatException.class, () -> {
-            try (TensorStore ignored = OnnxModel.load(f)) {
-                fail("loaded");
-            }
-        });
+        WeightFormatException e = assertThrows(WeightFormatException.class, () -> OnnxModel.load(f).close());
         assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(expectedFragment), "'" + expectedFragment + "' not in: " + e.getMessage());
     }

@@ -15,6 +15,10 @@ import dev.zoft.tensor.parallel.WorkerPool;
  * <p>Every method checks its arguments (dtype F32, shapes, index ranges, no aliasing where it is
  * not allowed) and throws {@link IllegalArgumentException} naming the problem before touching
  * memory. Masks hold 0 (padding) or 1 (token); other values are rejected.
+ *
+ * <p>The pool's threads read and write the tensors, so their memory must be accessible from any
+ * thread: a global, automatic or shared arena, or a mapped file. A confined arena's segment fails
+ * with {@link WrongThreadException} as soon as a worker touches it.
  */
 public interface Kernels {
 

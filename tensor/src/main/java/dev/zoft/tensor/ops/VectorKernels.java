@@ -8,7 +8,6 @@ import dev.zoft.tensor.parallel.WorkerPool;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -38,6 +37,12 @@ public abstract sealed class VectorKernels implements Kernels
     /** Vectors of output columns per GEMM micro-kernel. */
     static final int NV = 3;
     private static final float INV_SQRT2 = 0.70710678118654752f;
+    /** {@link Erf#P} rounded to float, for the vector GELU. */
+    private static final float P0 = (float) Erf.P[0], P1 = (float) Erf.P[1], P2 = (float) Erf.P[2],
+            P3 = (float) Erf.P[3], P4 = (float) Erf.P[4], P5 = (float) Erf.P[5], P6 = (float) Erf.P[6],
+            P7 = (float) Erf.P[7], P8 = (float) Erf.P[8], P9 = (float) Erf.P[9];
+    /** Query rows per attention block: four independent FMA chains share each K and V load. */
+    static final int QB = 4;
 
     private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -87,7 +92,7 @@ public abstract sealed class VectorKernels implements Kernels
             return;
         }
         int nr = NV * species().length();
-        if ((long) nr * k > Integer.MAX_VALUE - 16) {
+        if ((long) nr * (k + 1) > Integer.MAX_VALUE - 16) { // the panel and its bias live in one float[]
             throw new IllegalArgumentException("K = " + k + " is too large for a packed GEMM panel");
         }
         MemorySegment xs = x.segment();
@@ -363,32 +368,42 @@ public abstract sealed class VectorKernels implements Kernels
         pool.parallelFor(Checks.rows(x), ScalarKernels.grainFor(cols), (from, to) -> geluRange(xs, from * cols, to * cols));
     }
 
+    /**
+     * All of the erfc math stays in this one method: a helper taking or returning vectors would be
+     * too large to inline, and vectors crossing a real call are boxed on the heap.
+     */
     private void geluRange(MemorySegment xs, long from, long to) {
         VectorSpecies<Float> s = species();
+        FloatVector one = FloatVector.broadcast(s, 1f);
+        FloatVector zero = FloatVector.zero(s);
+        FloatVector c0 = FloatVector.broadcast(s, P0), c1 = FloatVector.broadcast(s, P1);
+        FloatVector c2 = FloatVector.broadcast(s, P2), c3 = FloatVector.broadcast(s, P3);
+        FloatVector c4 = FloatVector.broadcast(s, P4), c5 = FloatVector.broadcast(s, P5);
+        FloatVector c6 = FloatVector.broadcast(s, P6), c7 = FloatVector.broadcast(s, P7);
         long i = from;
         for (long end = to - s.length(); i <= end; i += s.length()) {
             long off = i * Float.BYTES;
-            geluVector(s, FloatVector.fromMemorySegment(s, xs, off, LE)).intoMemorySegment(xs, off, LE);
+            FloatVector x = FloatVector.fromMemorySegment(s, xs, off, LE);
+            FloatVector z = x.mul(INV_SQRT2);
+            FloatVector a = z.abs();
+            FloatVector t = one.div(a.fma(0.5f, 1f));
+            FloatVector p = t.fma(P9, P8);
+            p = p.fma(t, c7);
+            p = p.fma(t, c6);
+            p = p.fma(t, c5);
+            p = p.fma(t, c4);
+            p = p.fma(t, c3);
+            p = p.fma(t, c2);
+            p = p.fma(t, c1);
+            p = p.fma(t, c0);
+            FloatVector erfcA = t.mul(a.neg().fma(a, p).lanewise(VectorOperators.EXP));
+            // x/2·(2 − erfc(|z|)) for x ≥ 0 and x/2·erfc(|z|) for x < 0 are both max(x, 0) − |x|/2·erfc(|z|):
+            // one formula, no lane blend.
+            x.max(zero).sub(x.abs().mul(0.5f).mul(erfcA)).intoMemorySegment(xs, off, LE);
         }
         for (; i < to; i++) {
             xs.setAtIndex(F32_LE, i, (float) Erf.gelu(xs.getAtIndex(F32_LE, i)));
         }
-    }
-
-    private static FloatVector geluVector(VectorSpecies<Float> s, FloatVector x) {
-        FloatVector z = x.mul(INV_SQRT2);
-        FloatVector a = z.abs();
-        FloatVector one = FloatVector.broadcast(s, 1f);
-        FloatVector t = one.div(a.fma(0.5f, 1f));
-        double[] p = Erf.P;
-        FloatVector poly = FloatVector.broadcast(s, (float) p[9]);
-        for (int j = 8; j >= 0; j--) {
-            poly = poly.fma(t, FloatVector.broadcast(s, (float) p[j]));
-        }
-        FloatVector erfcA = t.mul(a.neg().fma(a, poly).lanewise(VectorOperators.EXP));
-        VectorMask<Float> nonNegative = z.compare(VectorOperators.GE, 0f);
-        FloatVector factor = erfcA.blend(FloatVector.broadcast(s, 2f).sub(erfcA), nonNegative);
-        return x.mul(0.5f).mul(factor);
     }
 
     @Override
@@ -448,7 +463,9 @@ public abstract sealed class VectorKernels implements Kernels
      * seqLen rounded up to whole vectors) so that a query's scores for a vector of keys are FMAs of
      * broadcast {@code q[d]} against {@code kt[d, j…]}: no horizontal reductions. Masked and padding
      * keys get a score of −∞, hence weight exactly 0. Then {@code out[d…] = Σ_j p_j · v[j, d…]} along
-     * headDim, over unmasked keys in key order.
+     * headDim, over the unmasked keys in key order. Queries go {@value #QB} at a time so that each K
+     * and V vector load feeds {@value #QB} independent FMA chains; a ragged last block repeats its
+     * last query (computed identically, stored once).
      */
     @Override
     public void attention(Tensor q, Tensor k, Tensor v, int batch, int seqLen, int heads, int headDim, int[] mask, Tensor out) {
@@ -463,22 +480,28 @@ public abstract sealed class VectorKernels implements Kernels
         pool.parallelFor((long) batch * heads, 1, (from, to) -> {
             int lanes = species().length();
             int tp = (seqLen + lanes - 1) / lanes * lanes;
-            float[] kt = new float[Math.multiplyExact(headDim, tp)];
-            float[] scores = new float[tp];
-            float[] maskBias = new float[tp];
-            float[] qrow = new float[headDim];
+            AttentionScratch scratch = new AttentionScratch(
+                    new float[Math.multiplyExact(headDim, tp)], new float[QB * tp], new float[tp],
+                    new float[QB * headDim], new int[seqLen]);
             for (long unit = from; unit < to; unit++) {
                 attentionUnit(qs, ks, vs, os, (int) (unit / heads), (int) (unit % heads), seqLen, heads, headDim,
-                        mask, tp, kt, scores, maskBias, qrow);
+                        mask, tp, scratch);
             }
         });
     }
 
+    /** Per-chunk buffers: K transposed, QB rows of scores, the mask as score bias, QB query rows, valid keys. */
+    private record AttentionScratch(float[] kt, float[] scores, float[] maskBias, float[] qrows, int[] keys) {
+    }
+
     private void attentionUnit(MemorySegment qs, MemorySegment ks, MemorySegment vs, MemorySegment os,
-                               int b, int h, int seqLen, int heads, int headDim, int[] mask,
-                               int tp, float[] kt, float[] scores, float[] maskBias, float[] qrow) {
-        VectorSpecies<Float> s = species();
-        int lanes = s.length();
+                               int b, int h, int seqLen, int heads, int headDim, int[] mask, int tp,
+                               AttentionScratch scratch) {
+        float[] kt = scratch.kt();
+        float[] scores = scratch.scores();
+        float[] maskBias = scratch.maskBias();
+        float[] qrows = scratch.qrows();
+        int[] keys = scratch.keys();
         long width = (long) heads * headDim;
         long first = (long) b * seqLen;
         long colOff = (long) h * headDim;
@@ -486,7 +509,9 @@ public abstract sealed class VectorKernels implements Kernels
         for (int j = 0; j < tp; j++) {
             boolean ok = j < seqLen && mask[(int) (first + j)] != 0;
             maskBias[j] = ok ? 0f : Float.NEGATIVE_INFINITY;
-            valid += ok ? 1 : 0;
+            if (ok) {
+                keys[valid++] = j;
+            }
         }
         if (valid == 0) {
             for (int t = 0; t < seqLen; t++) {
@@ -500,50 +525,101 @@ public abstract sealed class VectorKernels implements Kernels
                 kt[d * tp + j] = ks.getAtIndex(F32_LE, row + d);
             }
         }
+        for (int t0 = 0; t0 < seqLen; t0 += QB) {
+            for (int i = 0; i < QB; i++) {
+                long qOff = (first + Math.min(t0 + i, seqLen - 1)) * width + colOff;
+                MemorySegment.copy(qs, F32_LE, qOff * Float.BYTES, qrows, i * headDim, headDim);
+            }
+            attentionScores(kt, scores, maskBias, qrows, tp, headDim);
+            for (int i = 0; i < QB; i++) {
+                softmaxScores(scores, i * tp, tp);
+            }
+            attentionOutput(vs, os, scores, keys, valid, first, t0, seqLen, width, colOff, tp, headDim);
+        }
+    }
+
+    /** scores[i·tp + j] = (q_i · k_j) · scale + maskBias[j] for the QB query rows. */
+    private void attentionScores(float[] kt, float[] scores, float[] maskBias, float[] qrows, int tp, int headDim) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
         float scale = (float) (1.0 / Math.sqrt(headDim));
+        for (int j = 0; j < tp; j += lanes) {
+            FloatVector a0 = FloatVector.zero(s), a1 = a0, a2 = a0, a3 = a0;
+            for (int d = 0; d < headDim; d++) {
+                FloatVector kv = FloatVector.fromArray(s, kt, d * tp + j);
+                a0 = FloatVector.broadcast(s, qrows[d]).fma(kv, a0);
+                a1 = FloatVector.broadcast(s, qrows[headDim + d]).fma(kv, a1);
+                a2 = FloatVector.broadcast(s, qrows[2 * headDim + d]).fma(kv, a2);
+                a3 = FloatVector.broadcast(s, qrows[3 * headDim + d]).fma(kv, a3);
+            }
+            FloatVector bias = FloatVector.fromArray(s, maskBias, j);
+            a0.mul(scale).add(bias).intoArray(scores, j);
+            a1.mul(scale).add(bias).intoArray(scores, tp + j);
+            a2.mul(scale).add(bias).intoArray(scores, 2 * tp + j);
+            a3.mul(scale).add(bias).intoArray(scores, 3 * tp + j);
+        }
+    }
+
+    /** In place over scores[base, base + tp): −∞ lanes become exactly 0. */
+    private void softmaxScores(float[] scores, int base, int tp) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
+        FloatVector maxV = FloatVector.broadcast(s, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < tp; j += lanes) {
+            maxV = maxV.max(FloatVector.fromArray(s, scores, base + j));
+        }
+        FloatVector max = FloatVector.broadcast(s, maxV.reduceLanes(VectorOperators.MAX));
+        FloatVector sumV = FloatVector.zero(s);
+        for (int j = 0; j < tp; j += lanes) {
+            FloatVector e = FloatVector.fromArray(s, scores, base + j).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(scores, base + j);
+            sumV = sumV.add(e);
+        }
+        FloatVector sum = FloatVector.broadcast(s, sumV.reduceLanes(VectorOperators.ADD));
+        for (int j = 0; j < tp; j += lanes) {
+            FloatVector.fromArray(s, scores, base + j).div(sum).intoArray(scores, base + j);
+        }
+    }
+
+    /** out[t0 + i, d…] = Σ over valid keys j (in order) of p_ij · v[j, d…], for the rows of the block that exist. */
+    private void attentionOutput(MemorySegment vs, MemorySegment os, float[] scores, int[] keys, int valid,
+                                 long first, int t0, int seqLen, long width, long colOff, int tp, int headDim) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
+        int rowsHere = Math.min(QB, seqLen - t0);
+        long o0 = ((first + t0) * width + colOff) * Float.BYTES;
+        long rowBytes = width * Float.BYTES;
         int dVec = headDim - headDim % lanes;
-        for (int t = 0; t < seqLen; t++) {
-            long qOff = (first + t) * width + colOff;
-            MemorySegment.copy(qs, F32_LE, qOff * Float.BYTES, qrow, 0, headDim);
-            FloatVector maxV = FloatVector.broadcast(s, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < tp; j += lanes) {
-                FloatVector acc = FloatVector.zero(s);
-                for (int d = 0; d < headDim; d++) {
-                    acc = FloatVector.broadcast(s, qrow[d]).fma(FloatVector.fromArray(s, kt, d * tp + j), acc);
-                }
-                acc = acc.mul(scale).add(FloatVector.fromArray(s, maskBias, j));
-                acc.intoArray(scores, j);
-                maxV = maxV.max(acc);
+        for (int d = 0; d < dVec; d += lanes) {
+            FloatVector a0 = FloatVector.zero(s), a1 = a0, a2 = a0, a3 = a0;
+            for (int n = 0; n < valid; n++) {
+                int j = keys[n];
+                FloatVector vv = FloatVector.fromMemorySegment(s, vs, ((first + j) * width + colOff + d) * Float.BYTES, LE);
+                a0 = FloatVector.broadcast(s, scores[j]).fma(vv, a0);
+                a1 = FloatVector.broadcast(s, scores[tp + j]).fma(vv, a1);
+                a2 = FloatVector.broadcast(s, scores[2 * tp + j]).fma(vv, a2);
+                a3 = FloatVector.broadcast(s, scores[3 * tp + j]).fma(vv, a3);
             }
-            FloatVector max = FloatVector.broadcast(s, maxV.reduceLanes(VectorOperators.MAX));
-            FloatVector sumV = FloatVector.zero(s);
-            for (int j = 0; j < tp; j += lanes) {
-                FloatVector e = FloatVector.fromArray(s, scores, j).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(scores, j);
-                sumV = sumV.add(e);
+            long off = o0 + (long) d * Float.BYTES;
+            a0.intoMemorySegment(os, off, LE);
+            if (rowsHere > 1) {
+                a1.intoMemorySegment(os, off + rowBytes, LE);
             }
-            FloatVector sum = FloatVector.broadcast(s, sumV.reduceLanes(VectorOperators.ADD));
-            for (int j = 0; j < tp; j += lanes) {
-                FloatVector.fromArray(s, scores, j).div(sum).intoArray(scores, j);
+            if (rowsHere > 2) {
+                a2.intoMemorySegment(os, off + 2 * rowBytes, LE);
             }
-            for (int d = 0; d < dVec; d += lanes) {
-                FloatVector acc = FloatVector.zero(s);
-                for (int j = 0; j < seqLen; j++) {
-                    if (maskBias[j] == 0f) {
-                        long vOff = ((first + j) * width + colOff + d) * Float.BYTES;
-                        acc = FloatVector.broadcast(s, scores[j]).fma(FloatVector.fromMemorySegment(s, vs, vOff, LE), acc);
-                    }
-                }
-                acc.intoMemorySegment(os, (qOff + d) * Float.BYTES, LE);
+            if (rowsHere > 3) {
+                a3.intoMemorySegment(os, off + 3 * rowBytes, LE);
             }
-            for (int d = dVec; d < headDim; d++) {
+        }
+        for (int d = dVec; d < headDim; d++) {
+            for (int i = 0; i < rowsHere; i++) {
                 float acc = 0f;
-                for (int j = 0; j < seqLen; j++) {
-                    if (maskBias[j] == 0f) {
-                        acc = Math.fma(scores[j], vs.getAtIndex(F32_LE, (first + j) * width + colOff + d), acc);
-                    }
+                for (int n = 0; n < valid; n++) {
+                    int j = keys[n];
+                    acc = Math.fma(scores[i * tp + j], vs.getAtIndex(F32_LE, (first + j) * width + colOff + d), acc);
                 }
-                os.setAtIndex(F32_LE, qOff + d, acc);
+                os.set(F32_LE, o0 + i * rowBytes + (long) d * Float.BYTES, acc);
             }
         }
     }
