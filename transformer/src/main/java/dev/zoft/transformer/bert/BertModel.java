@@ -27,9 +27,11 @@ import java.util.List;
  * <p><b>One layer at a time.</b> Every layer runs over the whole batch before the next starts, so
  * the activations alive at once are the hidden states and one layer's scratch:
  * {@link BertConfig#activationBytes} = {@code B·T·(5·H + intermediate)·4} bytes (13.5 KiB a token
- * for MiniLM, 13.5 MiB for a 16 × 64 batch), whatever the number of layers. The scratch is
- * allocated once per batch shape and reused by every layer and every later call with that shape.
- * The weights are read in place from the store that loaded them, never copied.
+ * for MiniLM, 13.5 MiB for a 16 × 64 batch), whatever the number of layers: the caller's hidden
+ * states (1 × H a token) and the model's scratch (Q, K, V, context: 4 × H; feed-forward:
+ * intermediate). The scratch is allocated once, sized for the largest batch seen so far, and
+ * reused by every layer and every later call that fits ({@link #releaseScratch} frees it). The
+ * weights are read in place from the store that loaded them, never copied.
  *
  * <p><b>Block reuse.</b> {@link #embed} and {@link #runLayers} expose the forward in pieces:
  * {@code runLayers(embed(x), 0, k)} then {@code runLayers(·, k, L)} is bit-identical to
@@ -242,14 +244,32 @@ public final class BertModel implements AutoCloseable {
             throw new IllegalArgumentException("sequences of " + seqLen + " tokens exceed the model's "
                     + config.maxPositions() + " positions");
         }
-        if (scratch == null || !scratch.fits(batch, seqLen)) {
+        long tokens = (long) batch * seqLen;
+        if (scratch == null || scratch.capacity < tokens) {
             if (scratch != null) {
                 scratch.close();
                 scratch = null;
             }
-            scratch = new LayerScratch(config, batch, seqLen);
+            scratch = new LayerScratch(config, tokens);
         }
+        scratch.bind(batch, seqLen);
         return scratch;
+    }
+
+    /**
+     * Frees the per-layer scratch (it is otherwise kept, sized for the largest batch so far, and
+     * reallocated by the next call that needs it).
+     */
+    public synchronized void releaseScratch() {
+        if (scratch != null) {
+            scratch.close();
+            scratch = null;
+        }
+    }
+
+    /** Bytes of per-layer scratch currently held (0 before the first call or after {@link #releaseScratch}). */
+    public synchronized long scratchBytes() {
+        return scratch == null ? 0 : scratch.bytes();
     }
 
     private void requireHidden(Tensor hidden, int batch, int seqLen) {
