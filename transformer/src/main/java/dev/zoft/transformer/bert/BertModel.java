@@ -157,6 +157,17 @@ public final class BertModel implements AutoCloseable {
     }
 
     /**
+     * The full forward into the caller's tensors (no allocation once the scratch fits): last
+     * hidden states into {@code hidden} ({@code [B·T × H]}), pooled embeddings into {@code pooled}
+     * ({@code [B × H]}), both readable by the worker threads.
+     */
+    public synchronized void forward(EncoderBatch batch, Tensor hidden, Tensor pooled) {
+        embed(batch, hidden);
+        runLayers(hidden, batch, 0, config.numLayers());
+        meanPool(hidden, batch, pooled);
+    }
+
+    /**
      * The embedding block into a new {@code [B·T × H]} tensor allocated in {@code arena} (which
      * must be shared, global or automatic: the worker threads write it).
      */

@@ -72,6 +72,20 @@ class BertBlockSplitTest {
 
     @ParameterizedTest
     @MethodSource("widths")
+    void forwardIntoCallerTensorsIsTheForward(VectorWidth width) {
+        Reference ref = reference(width);
+        BertModel model = ref.model();
+        try (Arena arena = Arena.ofShared()) {
+            Tensor h = Tensor.allocate(arena, DType.F32, BATCH.tokens(), model.config().hiddenSize());
+            Tensor pooled = Tensor.allocate(arena, DType.F32, BATCH.batchSize(), model.config().hiddenSize());
+            model.forward(BATCH, h, pooled);
+            assertArrayEquals(ref.hidden(), h.toFloatArray());
+            assertArrayEquals(ref.pooled(), pooled.toFloatArray());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("widths")
     void everySplitPointGivesTheSameBits(VectorWidth width) {
         Reference ref = reference(width);
         BertModel model = ref.model();
