@@ -329,7 +329,7 @@ public abstract sealed class VectorKernels implements Kernels
         for (long i = 0; i < vecEnd; i += lanes) {
             acc = acc.add(FloatVector.fromMemorySegment(s, xs, base + i * Float.BYTES, LE));
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = StableLanes.sum(acc);
         for (long i = vecEnd; i < h; i++) {
             sum += xs.get(F32_LE, base + i * Float.BYTES);
         }
@@ -340,7 +340,7 @@ public abstract sealed class VectorKernels implements Kernels
             FloatVector d = FloatVector.fromMemorySegment(s, xs, base + i * Float.BYTES, LE).sub(meanV);
             acc = d.fma(d, acc);
         }
-        float sq = acc.reduceLanes(VectorOperators.ADD);
+        float sq = StableLanes.sum(acc);
         for (long i = vecEnd; i < h; i++) {
             float d = xs.get(F32_LE, base + i * Float.BYTES) - mean;
             sq += d * d;
@@ -396,7 +396,7 @@ public abstract sealed class VectorKernels implements Kernels
             p = p.fma(t, c2);
             p = p.fma(t, c1);
             p = p.fma(t, c0);
-            FloatVector erfcA = t.mul(a.neg().fma(a, p).lanewise(VectorOperators.EXP));
+            FloatVector erfcA = t.mul(StableLanes.exp(a.neg().fma(a, p)));
             // x/2·(2 − erfc(|z|)) for x ≥ 0 and x/2·erfc(|z|) for x < 0 are both max(x, 0) − |x|/2·erfc(|z|):
             // one formula, no lane blend.
             x.max(zero).sub(x.abs().mul(0.5f).mul(erfcA)).intoMemorySegment(xs, off, LE);
@@ -434,11 +434,11 @@ public abstract sealed class VectorKernels implements Kernels
         FloatVector sumV = FloatVector.zero(s);
         for (long i = 0; i < vecEnd; i += lanes) {
             long off = base + i * Float.BYTES;
-            FloatVector e = FloatVector.fromMemorySegment(s, xs, off, LE).sub(m).lanewise(VectorOperators.EXP);
+            FloatVector e = StableLanes.exp(FloatVector.fromMemorySegment(s, xs, off, LE).sub(m));
             e.intoMemorySegment(xs, off, LE);
             sumV = sumV.add(e);
         }
-        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        float sum = StableLanes.sum(sumV);
         for (long i = vecEnd; i < cols; i++) {
             long off = base + i * Float.BYTES;
             float e = (float) Math.exp(xs.get(F32_LE, off) - max);
@@ -571,11 +571,11 @@ public abstract sealed class VectorKernels implements Kernels
         FloatVector max = FloatVector.broadcast(s, maxV.reduceLanes(VectorOperators.MAX));
         FloatVector sumV = FloatVector.zero(s);
         for (int j = 0; j < tp; j += lanes) {
-            FloatVector e = FloatVector.fromArray(s, scores, base + j).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = StableLanes.exp(FloatVector.fromArray(s, scores, base + j).sub(max));
             e.intoArray(scores, base + j);
             sumV = sumV.add(e);
         }
-        FloatVector sum = FloatVector.broadcast(s, sumV.reduceLanes(VectorOperators.ADD));
+        FloatVector sum = FloatVector.broadcast(s, StableLanes.sum(sumV));
         for (int j = 0; j < tp; j += lanes) {
             FloatVector.fromArray(s, scores, base + j).div(sum).intoArray(scores, base + j);
         }
