@@ -57,15 +57,15 @@ final class DemoCommand implements Command {
                 out.printf("  [%d] %s%n", i, SENTENCES.get(i));
             }
             out.println();
-            out.print("cosine ");
+            out.print("cosine  ");
             for (int j = 0; j < SENTENCES.size(); j++) {
-                out.printf("  [%d] ", j);
+                out.printf("    [%d]", j);
             }
             out.println();
             for (int i = 0; i < SENTENCES.size(); i++) {
                 out.printf("  [%d]  ", i);
                 for (int j = 0; j < SENTENCES.size(); j++) {
-                    out.printf("%6.3f", sims[i][j]);
+                    out.printf("%7.3f", sims[i][j]);
                 }
                 out.println();
             }
