@@ -1,5 +1,6 @@
 package dev.zoft.tokenizer;
 
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -171,17 +172,17 @@ public final class HfTokenizer implements Tokenizer {
     private TokenSequence tokenize(String text) {
         String clean = CharClasses.replaceLoneSurrogates(Objects.requireNonNull(text, "text"));
         TokenSequence seq = new TokenSequence();
-        IntList ids = new IntList(16);
+        IntArrayList ids = new IntArrayList(16);
         for (AddedVocabulary.Piece piece : added.extract(clean, normalizer)) {
             if (piece.isToken()) {
                 seq.add(piece.id(), piece.text());
                 continue;
             }
             preTokenizer.split(piece.text(), word -> {
-                ids.truncate(0);
+                ids.size(0);
                 model.tokenize(word, ids);
                 for (int i = 0; i < ids.size(); i++) {
-                    seq.add(ids.get(i), model.idToToken(ids.get(i)));
+                    seq.add(ids.getInt(i), model.idToToken(ids.getInt(i)));
                 }
             });
         }

@@ -1,11 +1,12 @@
 package dev.zoft.tokenizer;
 
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.OptionalInt;
 
 /** Third stage: turns one word into token ids using a vocabulary (WordPiece; later BPE, Unigram). */
 interface Model {
     /** Appends the ids of {@code word}'s tokens to {@code out}. */
-    void tokenize(String word, IntList out);
+    void tokenize(String word, IntArrayList out);
 
     OptionalInt tokenToId(String token);
 

@@ -1,11 +1,12 @@
 package dev.zoft.tokenizer;
 
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The tokens of one sequence between model and post-processor: ids with their strings. */
 final class TokenSequence {
-    private final IntList ids = new IntList(32);
+    private final IntArrayList ids = new IntArrayList(32);
     private final List<String> tokens = new ArrayList<>(32);
 
     void add(int id, String token) {
@@ -18,7 +19,7 @@ final class TokenSequence {
     }
 
     int id(int i) {
-        return ids.get(i);
+        return ids.getInt(i);
     }
 
     String token(int i) {
@@ -32,15 +33,15 @@ final class TokenSequence {
             return;
         }
         if (fromLeft) {
-            int[] kept = ids.slice(n - length, n);
+            int[] kept = ids.subList(n - length, n).toIntArray();
             List<String> keptTokens = new ArrayList<>(tokens.subList(n - length, n));
-            ids.truncate(0);
+            ids.size(0);
             tokens.clear();
             for (int i = 0; i < length; i++) {
                 add(kept[i], keptTokens.get(i));
             }
         } else {
-            ids.truncate(length);
+            ids.size(length);
             tokens.subList(length, n).clear();
         }
     }
@@ -52,6 +53,6 @@ final class TokenSequence {
         java.util.Arrays.fill(typeIds, typeId);
         int[] mask = new int[n];
         java.util.Arrays.fill(mask, 1);
-        return new Encoding(ids.toArray(), tokens.toArray(new String[0]), typeIds, mask, new int[n]);
+        return new Encoding(ids.toIntArray(), tokens.toArray(new String[0]), typeIds, mask, new int[n]);
     }
 }

@@ -1,5 +1,6 @@
 package dev.zoft.tokenizer;
 
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -59,7 +60,7 @@ final class WordPieceModel implements Model {
     }
 
     @Override
-    public void tokenize(String word, IntList out) {
+    public void tokenize(String word, IntArrayList out) {
         int n = word.length();
         if (n > maxInputCharsPerWord && word.codePointCount(0, n) > maxInputCharsPerWord) {
             out.add(unkId);
@@ -81,7 +82,7 @@ final class WordPieceModel implements Model {
                         && Character.isHighSurrogate(word.charAt(end - 2))) ? 2 : 1;
             }
             if (found == null) {
-                out.truncate(mark);
+                out.size(mark);
                 out.add(unkId);
                 return;
             }
