@@ -69,7 +69,7 @@ final class EmbedCommand implements Command {
         try {
             return Files.readAllLines(path, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank()).toList();
         } catch (NoSuchFileException e) {
-            throw new UsageException("no such file: " + path);
+            throw new IOException("no such file: " + path, e);
         } catch (java.nio.charset.MalformedInputException e) {
             throw new IOException(path + " is not valid UTF-8", e);
         }

@@ -53,4 +53,32 @@ class MainTest {
         assertEquals(0, run("help", "demo"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("zoft demo"));
     }
+
+    @Test
+    void missingInputFileIsAnErrorNamingTheFile() {
+        assertEquals(1, run("embed", "--file", "/no/such/zoft-input.txt"));
+        assertTrue(err().contains("no such file: /no/such/zoft-input.txt"), err());
+        assertFalse(err().contains("\tat "), err());
+    }
+
+    @Test
+    void textsAndFileTogetherIsAUsageError() {
+        assertEquals(2, run("embed", "--file", "x.txt", "hello"));
+        assertTrue(err().contains("give texts or --file, not both"), err());
+    }
+
+    @Test
+    void demoEmbedsWithTheBundledModelAndRanksTheTwoPraisesClosest() {
+        assertEquals(0, run("demo", "--threads", "2"), err());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("all-MiniLM-L6-v2 loaded"), text);
+        // Row [0] of the table: the praise [1] must be closer to [0] than every other sentence.
+        String row0 = text.lines().filter(l -> l.trim().startsWith("[0]") && !l.contains("film")).findFirst().orElseThrow();
+        String[] cells = row0.trim().substring(3).trim().split("\\s+");
+        float toPraise = Float.parseFloat(cells[1]);
+        assertEquals(1.0f, Float.parseFloat(cells[0]), 1e-3f);
+        for (int j = 2; j < cells.length; j++) {
+            assertTrue(toPraise > Float.parseFloat(cells[j]), row0);
+        }
+    }
 }
