@@ -57,7 +57,7 @@ final class DemoCommand implements Command {
                 out.printf("  [%d] %s%n", i, SENTENCES.get(i));
             }
             out.println();
-            out.print("cosine  ");
+            out.print("cosine ");
             for (int j = 0; j < SENTENCES.size(); j++) {
                 out.printf("    [%d]", j);
             }
