@@ -49,14 +49,14 @@ public interface WorkerPool extends AutoCloseable {
     }
 
     /**
-     * {@code -Dzoft.threads=N} if set, else {@link Runtime#availableProcessors()} (the JVM cannot
-     * tell physical cores from SMT siblings; set the property to the physical core count on SMT
-     * hosts, where two FMA-bound threads on one core gain nothing).
+     * {@code -Dzoft.threads=N} if set, else the physical cores this JVM may use (SMT siblings
+     * excluded: two FMA-bound threads on one core gain nothing), else
+     * {@link Runtime#availableProcessors()} where the topology is unknown.
      */
     static int defaultThreads() {
         String v = System.getProperty(THREADS_PROPERTY);
         if (v == null || v.isBlank()) {
-            return Runtime.getRuntime().availableProcessors();
+            return CpuTopology.physicalCores();
         }
         int n;
         try {
