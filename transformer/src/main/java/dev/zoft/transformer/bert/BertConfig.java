@@ -68,6 +68,32 @@ public record BertConfig(int vocabSize, int hiddenSize, int numLayers, int numHe
         return tokens * (5L * hiddenSize + intermediateSize) * Float.BYTES;
     }
 
+    /**
+     * Forward FLOPs of one encoder layer on a padded batch of {@code batch × seqLen} tokens,
+     * counting 2 per multiply-add of the layer's matrix products and nothing else:
+     * <ul>
+     *   <li>the six Linear layers as GEMMs over {@code M = batch·seqLen} rows, {@code 2·M·N·K} each:
+     *       Q, K, V and the attention output ({@code N = K = H}), the intermediate
+     *       ({@code N = intermediate, K = H}) and the output ({@code N = H, K = intermediate});</li>
+     *   <li>attention's two batched products, {@code QKᵀ} and {@code PV}:
+     *       {@code 2·batch·heads·seqLen·seqLen·headDim} each.</li>
+     * </ul>
+     * Bias adds, softmax, scaling, GELU, residual adds and LayerNorms (O(M·H) or O(M·intermediate),
+     * about 1% of the total for MiniLM) are not counted. Padded tokens count: the kernels compute
+     * them like real ones.
+     */
+    public long layerFlops(int batch, int seqLen) {
+        if (batch <= 0 || seqLen <= 0) {
+            throw new IllegalArgumentException("batch shape must be positive, got " + batch + " × " + seqLen);
+        }
+        long m = (long) batch * seqLen;
+        long h = hiddenSize;
+        long f = intermediateSize;
+        long linear = Math.multiplyExact(2L * m, Math.addExact(4 * h * h, 2 * h * f));
+        long attention = Math.multiplyExact(2L * 2L * batch * numHeads, (long) seqLen * seqLen * headDim());
+        return Math.addExact(linear, attention);
+    }
+
     private static void requirePositive(String name, int v) {
         if (v <= 0) {
             throw new IllegalArgumentException(name + " must be positive, got " + v);

@@ -2,10 +2,15 @@ package dev.zoft.transformer.bert;
 
 import dev.zoft.tensor.DType;
 import dev.zoft.tensor.Tensor;
+import dev.zoft.weights.BertParameterNames;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -24,6 +29,14 @@ public record BertWeights(Tensor wordEmbeddings, Tensor positionEmbeddings, Tens
                         Tensor intermediateWeight, Tensor intermediateBias,
                         Tensor outputWeight, Tensor outputBias,
                         Tensor outputNormWeight, Tensor outputNormBias) {
+
+        /** The 16 tensors in forward order, the order of {@link BertParameterNames#layerParameters}. */
+        public List<Tensor> tensors() {
+            return List.of(queryWeight, queryBias, keyWeight, keyBias, valueWeight, valueBias,
+                    attentionOutWeight, attentionOutBias, attentionNormWeight, attentionNormBias,
+                    intermediateWeight, intermediateBias, outputWeight, outputBias,
+                    outputNormWeight, outputNormBias);
+        }
     }
 
     public BertWeights {
@@ -65,17 +78,50 @@ public record BertWeights(Tensor wordEmbeddings, Tensor positionEmbeddings, Tens
 
     /** Number of parameters (elements over every tensor). */
     public long parameterCount() {
-        long n = wordEmbeddings.numel() + positionEmbeddings.numel() + tokenTypeEmbeddings.numel()
-                + embeddingNormWeight.numel() + embeddingNormBias.numel();
-        for (Layer l : layers) {
-            for (Tensor t : List.of(l.queryWeight, l.queryBias, l.keyWeight, l.keyBias, l.valueWeight, l.valueBias,
-                    l.attentionOutWeight, l.attentionOutBias, l.attentionNormWeight, l.attentionNormBias,
-                    l.intermediateWeight, l.intermediateBias, l.outputWeight, l.outputBias,
-                    l.outputNormWeight, l.outputNormBias)) {
-                n += t.numel();
-            }
+        long n = 0;
+        for (Tensor t : named().values()) {
+            n += t.numel();
         }
         return n;
+    }
+
+    /**
+     * Every tensor under its Hugging Face name (no prefix), in forward order: the embeddings, then
+     * each layer as {@link BertParameterNames#expected} lists them. The map is a fresh copy; the
+     * tensors are the same views, not copies.
+     */
+    public Map<String, Tensor> named() {
+        List<String> names = BertParameterNames.expected(layers.size());
+        List<Tensor> tensors = new ArrayList<>(names.size());
+        tensors.addAll(List.of(wordEmbeddings, positionEmbeddings, tokenTypeEmbeddings, embeddingNormWeight, embeddingNormBias));
+        for (Layer l : layers) {
+            tensors.addAll(l.tensors());
+        }
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            m.put(names.get(i), tensors.get(i));
+        }
+        return m;
+    }
+
+    /**
+     * These weights with the tensors named in {@code replacements} (Hugging Face names, no prefix)
+     * swapped for the given ones, e.g. writable copies of a trainable subset while the frozen
+     * tensors stay mapped. Every replacement is checked like a loaded tensor (F32, the shape
+     * {@code config} implies).
+     *
+     * @throws IllegalArgumentException naming a replacement that is not a parameter of these weights,
+     *     or one of the wrong dtype or shape
+     */
+    public BertWeights withReplaced(BertConfig config, Map<String, Tensor> replacements) {
+        Map<String, Tensor> current = named();
+        Set<String> unknown = new HashSet<>(replacements.keySet());
+        unknown.removeAll(current.keySet());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("not BERT parameters of a " + layers.size() + "-layer encoder: "
+                    + unknown.stream().sorted().toList());
+        }
+        return from(config, "", name -> replacements.getOrDefault(name, current.get(name)));
     }
 
     private record Getter(String prefix, Function<String, Tensor> lookup) {
