@@ -119,12 +119,8 @@ public sealed interface TrainableSubset {
             case "bitfit":
                 return bitFit();
             default:
-                if (s.startsWith("top-")) {
-                    try {
-                        return topLayers(Integer.parseInt(s.substring(4)));
-                    } catch (NumberFormatException e) {
-                        // fall through to the message below
-                    }
+                if (s.matches("top-[0-9]{1,6}")) {
+                    return topLayers(Integer.parseInt(s.substring(4)));
                 }
                 throw new IllegalArgumentException("unknown trainable subset '" + spec
                         + "': expected all, top-K (e.g. top-2), head or bitfit");
