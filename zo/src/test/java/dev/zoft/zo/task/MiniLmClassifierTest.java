@@ -1,6 +1,7 @@
 package dev.zoft.zo.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zoft.tensor.parallel.WorkerPool;
@@ -51,6 +52,24 @@ class MiniLmClassifierTest {
                 losses[0] + " on 1 thread, " + losses[1] + " on 2");
         // The zero-shot head already separates these sentences: below chance-level loss ln 2.
         assertTrue(losses[0] < Math.log(2), "loss " + losses[0]);
+    }
+
+    @Test
+    void theBundledFactoryOwnsItsModelAndComputesTheSameLoss() {
+        TaskFixtures.Labelled s = TaskFixtures.sentences();
+        ClassifierOptions options = ClassifierOptions.defaults().withTrainable(TrainableSubset.bitFit());
+        double shared;
+        try (WorkerPool pool = WorkerPool.create(1);
+             EncoderClassifier c = TaskFixtures.miniLmClassifier(pool, options)) {
+            shared = c.loss(c.encode(s.texts(), s.labels()));
+        }
+        EncoderClassifier own = EncoderClassifier.miniLm(options);
+        LabelledBatch batch = own.encode(s.texts(), s.labels());
+        try (own) {
+            assertEquals(options, own.options());
+            assertEquals(Double.doubleToRawLongBits(shared), Double.doubleToRawLongBits(own.loss(batch)));
+        }
+        assertThrows(IllegalStateException.class, () -> own.loss(batch));
     }
 
     @Test

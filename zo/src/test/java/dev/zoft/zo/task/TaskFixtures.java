@@ -95,7 +95,7 @@ final class TaskFixtures {
         return tiny;
     }
 
-    /** Kernels at the configured width over a new pool of {@code threads} threads (close the pool). */
+    /** Kernels at the configured width over the caller's {@code pool}. */
     static Kernels kernels(WorkerPool pool) {
         return Kernels.create(VectorWidth.configured(), pool);
     }
