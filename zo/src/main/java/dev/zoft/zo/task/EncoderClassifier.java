@@ -94,10 +94,17 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
         TrainableWeights copies = TrainableWeights.copy(config, base, options.trainable());
         BertModel m = null;
         ClassificationHead h = null;
+        ParameterView all;
         try {
             m = new BertModel(config, copies.weights(), kernels);
             h = ClassificationHead.of(promptEmbeddings(m, encoder, options.labelPrompts()), options.temperature());
+            Map<String, Tensor> tensors = new LinkedHashMap<>(copies.trainable());
+            tensors.put(ClassificationHead.PARAMETER_NAME, h.classVectors());
+            all = ParameterView.of(tensors);
         } catch (RuntimeException | Error e) {
+            if (h != null) {
+                h.close();
+            }
             if (m != null) {
                 m.close();
             }
@@ -107,11 +114,9 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
         this.trainable = copies;
         this.model = m;
         this.head = h;
-        Map<String, Tensor> all = new LinkedHashMap<>(copies.trainable());
-        all.put(ClassificationHead.PARAMETER_NAME, head.classVectors());
-        this.parameters = ParameterView.of(all);
-        this.block1 = parameters.subset(this::inBlock1);
-        this.block2 = parameters.subset(name -> !inBlock1(name));
+        this.parameters = all;
+        this.block1 = all.subset(this::inBlock1);
+        this.block2 = all.subset(name -> !inBlock1(name));
     }
 
     /**
