@@ -133,23 +133,21 @@ public final class DatasetReader {
 
     private static void readCsv(LineSource lines, RowCollector rows, ReadOptions options) throws IOException {
         String headerText = headerLine(lines, rows);
-        List<String> names = new ArrayList<>();
-        String err = parseCsvRecord(headerText, names);
-        if (err != null) {
-            throw rows.fileError(lines.lineNumber(), Problem.BAD_HEADER, "malformed CSV header: " + err);
+        CsvRecordParser csv = new CsvRecordParser();
+        if (!csv.feed(headerText) || csv.error() != null) {
+            throw rows.fileError(lines.lineNumber(), Problem.BAD_HEADER, "malformed CSV header: "
+                    + (csv.error() != null ? csv.error() : "unclosed quote"));
         }
+        List<String> names = new ArrayList<>(csv.fields());
         int[] cols = findColumns(names, rows, options, lines.lineNumber());
         int width = names.size();
-        List<String> fields = new ArrayList<>(width);
-        StringBuilder record = new StringBuilder();
         long recordStart = 0;
-        boolean open = false; // inside a record continued over lines by an open quote
+        boolean open = false; // inside a quoted field continued over lines
         while (lines.next()) {
             long ln = lines.lineNumber();
             if (!rows.usable(lines)) {
-                // a bad line inside a quoted record spoils the whole record
+                // a bad line inside a quoted field spoils the whole record: start afresh after it
                 open = false;
-                record.setLength(0);
                 continue;
             }
             String line = lines.text();
@@ -158,30 +156,24 @@ public final class DatasetReader {
                     rows.blankLine();
                     continue;
                 }
-                record.setLength(0);
+                csv.reset();
                 recordStart = ln;
-            } else {
-                record.append('\n');
             }
-            record.append(line);
-            if (record.length() > options.maxLineBytes()) {
+            open = !csv.feed(line);
+            if (csv.length() > options.maxLineBytes()) {
                 open = false;
-                record.setLength(0);
                 rows.malformed(recordStart, Problem.LINE_TOO_LONG,
-                        "CSV record longer than " + options.maxLineBytes() + " characters (unterminated quote?)");
+                        "CSV record longer than " + options.maxLineBytes() + " characters (unclosed quote?)");
                 continue;
             }
-            if (countQuotes(record) % 2 != 0) {
-                open = true;
+            if (open) {
                 continue;
             }
-            open = false;
-            fields.clear();
-            String e = parseCsvRecord(record, fields);
-            if (e != null) {
-                rows.malformed(recordStart, Problem.BAD_CSV, e);
+            if (csv.error() != null) {
+                rows.malformed(recordStart, Problem.BAD_CSV, csv.error());
                 continue;
             }
+            List<String> fields = csv.fields();
             if (fields.size() != width) {
                 rows.malformed(recordStart, Problem.WRONG_COLUMN_COUNT,
                         "expected " + width + " comma-separated columns as in the header, found " + fields.size());
@@ -191,64 +183,6 @@ public final class DatasetReader {
         }
         if (open) {
             rows.malformed(recordStart, Problem.BAD_CSV, "quoted field not closed before the end of the file");
-        }
-    }
-
-    private static int countQuotes(CharSequence s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == '"') {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /**
-     * Splits one complete CSV record into fields (RFC 4180); returns null on success, else what
-     * is wrong.
-     */
-    static String parseCsvRecord(CharSequence s, List<String> out) {
-        int n = s.length();
-        int i = 0;
-        StringBuilder field = new StringBuilder();
-        while (true) {
-            field.setLength(0);
-            if (i < n && s.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i >= n) {
-                        return "quoted field " + (out.size() + 1) + " is not closed";
-                    }
-                    char c = s.charAt(i++);
-                    if (c == '"') {
-                        if (i < n && s.charAt(i) == '"') {
-                            field.append('"');
-                            i++;
-                        } else {
-                            break;
-                        }
-                    } else {
-                        field.append(c);
-                    }
-                }
-                if (i < n && s.charAt(i) != ',') {
-                    return "unexpected character after the closing quote of field " + (out.size() + 1);
-                }
-            } else {
-                while (i < n && s.charAt(i) != ',') {
-                    char c = s.charAt(i++);
-                    if (c == '"') {
-                        return "quote inside unquoted field " + (out.size() + 1) + " (quote the field and double the quote)";
-                    }
-                    field.append(c);
-                }
-            }
-            out.add(field.toString());
-            if (i >= n) {
-                return null;
-            }
-            i++; // the comma
         }
     }
 
