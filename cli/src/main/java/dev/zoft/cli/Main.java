@@ -9,7 +9,8 @@ import java.util.List;
  * print one line naming the problem and exit 1 (set {@code ZOFT_DEBUG=1} for the stack trace).
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of(new DemoCommand(), new EmbedCommand());
+    private static final List<Command> COMMANDS = List.of(new DemoCommand(), new EmbedCommand(), new FinetuneCommand(),
+            new EvalCommand(), new ApplyCommand(), new ExportCommand());
 
     private Main() {
     }

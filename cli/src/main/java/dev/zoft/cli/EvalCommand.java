@@ -1,0 +1,120 @@
+package dev.zoft.cli;
+
+import dev.zoft.zo.data.Dataset;
+import dev.zoft.zo.task.ClassifierOptions;
+import dev.zoft.zo.task.EncoderClassifier;
+import dev.zoft.zo.task.Evaluation;
+import dev.zoft.zo.task.LabelledBatch;
+import dev.zoft.zo.task.TrainableSubset;
+import dev.zoft.zo.train.BaseModel;
+import dev.zoft.zo.train.FinetunedRun;
+import dev.zoft.zo.train.Finetuner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code zoft eval}: the accuracy of the zero-shot base classifier, or of a run's finetuned one
+ * (rebuilt by replaying its seed log), on a labelled dataset.
+ */
+final class EvalCommand implements Command {
+    @Override
+    public String name() {
+        return "eval";
+    }
+
+    @Override
+    public String summary() {
+        return "accuracy of the zero-shot model or of a finetuned run on a dataset";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: zoft eval [--run DIR] [--data FILE|SST2_DIR] [--dev-size N] [--seed S]
+                                 [--batch B] [--skip-malformed] [--threads N]
+
+                Evaluates a sentiment classifier on a labelled dataset and prints its accuracy and
+                mean cross-entropy. Without --run it is the zero-shot MiniLM classifier (prompts
+                "It was terrible." / "It was great."); with --run, the run's finetuned model, rebuilt
+                from the base weights (checked against the run's SHA-256) and its seed log.
+
+                  --run DIR         a run directory written by zoft finetune
+                  --data PATH       a .tsv/.csv/.jsonl file, or a GLUE folder (its dev.tsv);
+                                    default: the bundled demo set's dev split
+                  --dev-size N      evaluate a stratified subset of N sentences, chosen as zoft
+                                    finetune --dev-size chooses it (so a run's figures can be redone)
+                  --seed S          seed of that subset (default: the run's seed, else 42)
+                  --batch B         sentences per forward pass (default 32; does not change results)
+                  --skip-malformed  skip malformed rows (and print what was skipped) instead of failing
+                  --threads N       worker threads (default: the machine's cores)""";
+    }
+
+    @Override
+    public int run(List<String> argv, PrintStream out) throws IOException {
+        Args args = Args.parse(argv, Set.of("run", "data", "dev-size", "seed", "batch", "threads"), Set.of("skip-malformed"));
+        args.noPositional(name());
+        Threads.apply(args);
+        int devSize = args.integer("dev-size", 0, 0, Integer.MAX_VALUE);
+        int batch = args.integer("batch", 32, 1, 4096);
+        String run = args.string("run", null);
+        Dataset all = DataOptions.evaluationSet(args, out);
+        try (Compute compute = Compute.open()) {
+            if (run == null) {
+                // Only the head is copied: the zero-shot model needs no writable encoder tensors.
+                ClassifierOptions options = ClassifierOptions.defaults().withTrainable(TrainableSubset.headOnly());
+                long seed = args.longInteger("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+                Dataset data = Finetuner.devSubset(all, devSize, seed);
+                try (EncoderClassifier c = BaseModel.bundledMiniLm().classifier(compute.kernels(), options)) {
+                    report(out, "zero-shot " + BaseModel.MINILM, c, data, batch);
+                }
+            } else {
+                try (FinetunedRun r = FinetunedRun.load(Path.of(run), compute.kernels(), compute.pool())) {
+                    long seed = args.longInteger("seed", r.manifest().seed(), Long.MIN_VALUE, Long.MAX_VALUE);
+                    Dataset data = Finetuner.devSubset(all, devSize, seed);
+                    out.printf("run %s: %d updates replayed onto %s (%s) in %.2f s%n", run, r.log().size(),
+                            r.manifest().model(), r.manifest().trainableSubset(), r.replaySeconds());
+                    report(out, "finetuned", r.classifier(), data, batch);
+                }
+            }
+        }
+        return 0;
+    }
+
+    static Evaluation evaluate(EncoderClassifier c, Dataset data, int batch) {
+        checkClasses(c, data);
+        List<LabelledBatch> batches = c.batches(data.texts(), data.labelArray(), batch);
+        int correct = 0;
+        int total = 0;
+        double lossSum = 0;
+        try (ProgressBar bar = ProgressBar.onStderr("eval", "batch", batches.size())) {
+            for (LabelledBatch b : batches) {
+                Evaluation e = c.evaluate(List.of(b));
+                correct += e.correct();
+                total += e.total();
+                lossSum += e.meanLoss() * e.total();
+                bar.step(String.format(Locale.ROOT, "acc %.1f %%", 100.0 * correct / total));
+            }
+        }
+        return new Evaluation(correct, total, lossSum / total);
+    }
+
+    private static void checkClasses(EncoderClassifier c, Dataset data) {
+        if (data.numLabels() != c.head().numClasses()) {
+            throw new IllegalArgumentException(data.source() + " has " + data.numLabels() + " classes but the classifier has "
+                    + c.head().numClasses());
+        }
+        if (data.isEmpty()) {
+            throw new IllegalArgumentException(data.source() + " holds no examples");
+        }
+    }
+
+    private static void report(PrintStream out, String what, EncoderClassifier c, Dataset data, int batch) {
+        Evaluation e = evaluate(c, data, batch);
+        out.printf(Locale.ROOT, "%s on %s: accuracy %.2f %% (%d/%d), mean loss %.4f%n", what, data.source(),
+                100 * e.accuracy(), e.correct(), e.total(), e.meanLoss());
+    }
+}

@@ -1,0 +1,159 @@
+package dev.zoft.zo.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.zoft.zo.log.SeedLog;
+import dev.zoft.zo.task.ClassifierOptions;
+import dev.zoft.zo.task.EncoderClassifier;
+import dev.zoft.zo.task.TrainableSubset;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything needed to rebuild a run's classifier exactly, written as JSON ({@value #FILE_NAME})
+ * next to its seed log: the base model and the SHA-256 of its weights file, the task (trainable
+ * subset, label prompts and names, temperature, split layer, token cap), the parameter count and
+ * the law of z, plus the training settings (estimator, learning rate, seed, batch, steps, data) for
+ * the record. {@link #classifierOptions()} and {@link #seedLogHeader()} give back what the run
+ * trained with; a seed log replays only onto a classifier built from them.
+ *
+ * @param formatVersion   {@value #FORMAT_VERSION}
+ * @param model           base model name ({@link BaseModel#named})
+ * @param weightsSha256   SHA-256 (lowercase hex) of the base weights file
+ * @param trainableSubset {@link TrainableSubset#spec()}
+ * @param labelPrompts    one prompt per class
+ * @param labelNames      the class names, in label order
+ * @param temperature     τ of the cosine head
+ * @param splitLayer      block 1 = embeddings + layers [0, splitLayer) (resolved, never AUTO)
+ * @param maxTokens       token cap per text
+ * @param parameterCount  trainable parameters (encoder subset + head)
+ * @param estimator       the estimator (its distribution is the seed log's)
+ * @param learningRate    the schedule
+ * @param seed            run seed
+ * @param batchSize       sentences per step
+ * @param steps           steps planned
+ * @param evalEvery       steps between dev evaluations
+ * @param trainData       where the training data came from
+ * @param devData         where the dev data came from
+ * @param seedLog         the seed log's file name, relative to the manifest
+ * @param createdAt       ISO-8601 instant the run started
+ */
+public record RunManifest(int formatVersion, String model, String weightsSha256, String trainableSubset,
+                          List<String> labelPrompts, List<String> labelNames, double temperature, int splitLayer,
+                          int maxTokens, long parameterCount, EstimatorSpec estimator, LearningRateSpec learningRate,
+                          long seed, int batchSize, long steps, int evalEvery, String trainData, String devData,
+                          String seedLog, String createdAt) {
+
+    public static final int FORMAT_VERSION = 1;
+    /** The manifest's file name in a run directory. */
+    public static final String FILE_NAME = "manifest.json";
+    /** The seed log's file name in a run directory. */
+    public static final String SEED_LOG_FILE_NAME = "seed-log.zosl";
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .build();
+
+    public RunManifest {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(weightsSha256, "weightsSha256");
+        Objects.requireNonNull(trainableSubset, "trainableSubset");
+        Objects.requireNonNull(estimator, "estimator");
+        Objects.requireNonNull(learningRate, "learningRate");
+        Objects.requireNonNull(seedLog, "seedLog");
+        labelPrompts = List.copyOf(labelPrompts);
+        labelNames = List.copyOf(labelNames);
+        if (formatVersion != FORMAT_VERSION) {
+            throw new IllegalArgumentException("unsupported manifest format version " + formatVersion
+                    + " (this build reads " + FORMAT_VERSION + ")");
+        }
+        if (!weightsSha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("weightsSha256 must be 64 lowercase hex digits, got '" + weightsSha256 + "'");
+        }
+        if (labelNames.size() != labelPrompts.size()) {
+            throw new IllegalArgumentException(labelNames.size() + " label names but " + labelPrompts.size() + " prompts");
+        }
+        if (splitLayer < 0) {
+            throw new IllegalArgumentException("the manifest's split layer must be resolved (≥ 0), got " + splitLayer);
+        }
+        if (seedLog.contains("/") || seedLog.contains("\\") || seedLog.equals("..")) {
+            throw new IllegalArgumentException("the seed log must be a file name next to the manifest, got '" + seedLog + "'");
+        }
+        // Validates the subset, prompts, temperature and token cap by ClassifierOptions' rules.
+        new ClassifierOptions(labelPrompts, temperature, splitLayer, TrainableSubset.parse(trainableSubset), maxTokens);
+    }
+
+    /** The manifest of a run of {@code classifier} (already built, so its split is resolved) over {@code base}. */
+    public static RunManifest of(String model, byte[] weightsSha256, EncoderClassifier classifier, List<String> labelNames,
+                                 Finetuner.Config config, String trainData, String devData) {
+        ClassifierOptions o = classifier.options();
+        return new RunManifest(FORMAT_VERSION, model, HexFormat.of().formatHex(weightsSha256), o.trainable().spec(),
+                o.labelPrompts(), labelNames, o.temperature(), classifier.splitLayer(), o.maxTokens(),
+                classifier.parameters().size(), config.estimator(), config.learningRate(), config.seed(),
+                config.batchSize(), config.steps(), config.evalEvery(), trainData, devData, SEED_LOG_FILE_NAME,
+                java.time.Instant.now().toString());
+    }
+
+    /** The task options to rebuild the run's classifier with. */
+    public ClassifierOptions classifierOptions() {
+        return new ClassifierOptions(labelPrompts, temperature, splitLayer, TrainableSubset.parse(trainableSubset), maxTokens);
+    }
+
+    /** The header the run's seed log carries. */
+    public SeedLog.Header seedLogHeader() {
+        return new SeedLog.Header(model, HexFormat.of().parseHex(weightsSha256), estimator.distribution(),
+                splitDescription(), parameterCount);
+    }
+
+    /** The task as the seed log's free-text split field records it. */
+    public String splitDescription() {
+        return "subset=" + trainableSubset + " split=" + splitLayer + " maxTokens=" + maxTokens + " temperature="
+                + temperature + " prompts=" + labelPrompts;
+    }
+
+    /** The JSON text. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a run manifest", e);
+        }
+    }
+
+    /** Writes the manifest to {@code file} (through a temporary sibling, so it is never half-written). */
+    public void write(Path file) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, toJson() + "\n");
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Reads a manifest.
+     *
+     * @throws IOException naming the file: missing, not JSON, or not a valid manifest
+     */
+    public static RunManifest read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such run manifest");
+        }
+        try {
+            return JSON.readValue(file.toFile(), RunManifest.class);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException(file + ": not a valid run manifest: " + cause.getMessage(), e);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(file + ": not a valid run manifest: " + e.getOriginalMessage(), e);
+        }
+    }
+}
