@@ -61,7 +61,7 @@ final class FinetuneCommand implements Command {
                   --eval-every K    steps per round, between dev evaluations (default 25)
                   --dev-size N      evaluate on a stratified subset of N dev sentences (default: all)
                   --out DIR         run directory (default runs/finetune-<date-time>); must not hold a run
-                training options (defaults: fedspzo, P1 2, P2 4, eps 1e-3, lr 1e-4, subset bitfit, batch 16, seed 42):
+                training options (defaults: fedspzo, P1 2, P2 4, eps 1e-3, lr 1e-3, subset bitfit, batch 16, seed 42):
                 """ + TrainingOptions.USAGE;
     }
 
@@ -100,7 +100,7 @@ final class FinetuneCommand implements Command {
                     compute.pool().threads());
             out.printf("  train %s: %d sentences; dev %s: %d%n", data.train().source(), data.train().size(),
                     data.dev().source(), data.dev().size());
-            out.printf("  %s; %d steps, %s%n", training.describe(), steps, config.learningRate().describe());
+            out.printf("  %s; %d steps%n", training.describe(), steps);
             out.printf("  run directory %s%n", dir);
             out.flush();
 

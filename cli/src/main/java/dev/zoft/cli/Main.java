@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(new DemoCommand(), new EmbedCommand(), new FinetuneCommand(),
-            new EvalCommand(), new ApplyCommand(), new ExportCommand());
+            new EvalCommand(), new ApplyCommand(), new ExportCommand(), new PlotCommand());
 
     private Main() {
     }

@@ -82,6 +82,29 @@ final class MetricsPlot {
         int top = height / 2;
         XYChart accuracy = panel(title, x.title, "dev accuracy (%)", width, top);
         XYChart loss = panel(null, x.title, "train loss", width, height - top);
+        accuracy.getStyler().setYAxisDecimalPattern("0.0");
+        loss.getStyler().setYAxisDecimalPattern("0.000");
+        // Same x range in both panels (round 0 has an accuracy but no loss), so they line up.
+        double xMin = Double.POSITIVE_INFINITY;
+        double xMax = Double.NEGATIVE_INFINITY;
+        for (List<RoundMetrics> rows : runs.values()) {
+            for (RoundMetrics r : rows) {
+                double v = x.value.applyAsDouble(r);
+                if (Double.isFinite(v)) {
+                    xMin = Math.min(xMin, v);
+                    xMax = Math.max(xMax, v);
+                }
+            }
+        }
+        if (xMin < xMax) {
+            for (XYChart c : List.of(accuracy, loss)) {
+                c.getStyler().setXAxisMin(xMin);
+                c.getStyler().setXAxisMax(xMax);
+            }
+        }
+        boolean legend = runs.size() > 1;
+        accuracy.getStyler().setLegendVisible(legend);
+        loss.getStyler().setLegendVisible(legend);
         for (Map.Entry<String, List<RoundMetrics>> run : runs.entrySet()) {
             addSeries(accuracy, run.getKey(), run.getValue(), x.value, r -> 100 * r.devAccuracy());
             addSeries(loss, run.getKey(), run.getValue(), x.value, RoundMetrics::trainLoss);

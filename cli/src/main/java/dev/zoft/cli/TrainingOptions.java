@@ -58,8 +58,12 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
      */
     record Defaults(EstimatorSpec.Method method, int p, int p1, int p2, double eps, double lr, String subset,
                     long seed, int batch) {
-        /** Single-device finetuning of MiniLM on the demo set (see {@code FinetuneCommand}). */
-        static final Defaults FINETUNE = new Defaults(EstimatorSpec.Method.FEDSPZO_NESTED, 4, 2, 4, 1e-3, 1e-4,
+        /**
+         * Single-device finetuning of MiniLM on the demo set: BitFit with FedSPZO (2 × 4
+         * directions) at lr 1e-3 took the demo dev set from 81.7 % to 87.5 % in 200 steps
+         * (2m46s on 2 shared cores); lr 1e-4 moved it only to 82.5 %, 1e-2 diverged.
+         */
+        static final Defaults FINETUNE = new Defaults(EstimatorSpec.Method.FEDSPZO_NESTED, 4, 2, 4, 1e-3, 1e-3,
                 "bitfit", 42, 16);
 
         Defaults withLr(double newLr) {
