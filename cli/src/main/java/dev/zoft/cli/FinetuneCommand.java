@@ -132,6 +132,7 @@ final class FinetuneCommand implements Command {
         private final Path png;
         private final PrintStream out;
         private String dev = "";
+        private String loss = "";
 
         Progress(long steps, MetricsCsv csv, Path png, PrintStream out) {
             this.bar = steps > 0 ? ProgressBar.onStderr("finetune", "step", steps) : null;
@@ -151,8 +152,9 @@ final class FinetuneCommand implements Command {
 
         @Override
         public void stepped(long step, StepResult r) {
+            loss = String.format(Locale.ROOT, "loss %.4f", r.meanLoss());
             if (bar != null) {
-                bar.update(step, String.format(Locale.ROOT, "loss %.4f  %s", r.meanLoss(), dev));
+                bar.update(step, loss + "  " + dev);
             }
         }
 
@@ -160,6 +162,10 @@ final class FinetuneCommand implements Command {
         public void round(RoundMetrics row, Evaluation e) {
             write(row);
             dev = String.format(Locale.ROOT, "dev %.1f %%", 100 * e.accuracy());
+            if (bar != null) {
+                // Redraw with the new accuracy, so the bar never ends on a stale one.
+                bar.update(bar.done(), loss + "  " + dev);
+            }
         }
 
         private void write(RoundMetrics row) {

@@ -76,7 +76,7 @@ public final class Main {
                 commands:
                 """);
         for (Command c : COMMANDS) {
-            sb.append(String.format("  %-8s %s%n", c.name(), c.summary()));
+            sb.append(String.format("  %-9s %s%n", c.name(), c.summary()));
         }
         return sb.toString().stripTrailing();
     }

@@ -102,6 +102,8 @@ final class MetricsPlot {
                 c.getStyler().setXAxisMax(xMax);
             }
         }
+        // Accuracy rises and loss falls: the empty corners are bottom right and top right.
+        loss.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         boolean legend = runs.size() > 1;
         accuracy.getStyler().setLegendVisible(legend);
         loss.getStyler().setLegendVisible(legend);

@@ -38,6 +38,7 @@ final class ProgressBar implements AutoCloseable {
     private String status = "";
     private long lastDrawNanos = Long.MIN_VALUE;
     private int lastPrintedPercent = -1;
+    private String lastPrintedStatus = "";
     private int drawnLength;
     private boolean closed;
 
@@ -163,9 +164,13 @@ final class ProgressBar implements AutoCloseable {
         } else {
             int percent = (int) (100 * done / total);
             int bucket = percent / everyPercent * everyPercent;
-            if (last ? lastPrintedPercent != percent : bucket > lastPrintedPercent && done > 0) {
+            // The last line is printed unless the previous one already said the same.
+            boolean due = last ? lastPrintedPercent != percent || !status.equals(lastPrintedStatus)
+                    : bucket > lastPrintedPercent && done > 0;
+            if (due) {
                 out.println(render());
                 lastPrintedPercent = last ? percent : bucket;
+                lastPrintedStatus = status;
                 out.flush();
             }
         }

@@ -49,7 +49,7 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
               --max-tokens N    truncate texts at N tokens
               --seed S          run seed (directions, shuffling, dev subset)
               --batch B         sentences per step
-              --threads N       worker threads (default: the machine's cores)""";
+              --threads N       worker threads (default: the machine's cores)""".indent(2).stripTrailing();
 
     /**
      * A command's defaults for the shared flags.

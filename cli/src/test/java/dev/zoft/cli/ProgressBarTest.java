@@ -80,6 +80,20 @@ class ProgressBarTest {
     }
 
     @Test
+    void aStatusChangedAfterTheLastLineIsPrintedOnClose() {
+        ProgressBar bar = new ProgressBar("x", "step", 4, out, false, 50, () -> now);
+        for (int i = 1; i <= 4; i++) {
+            now += 1_000_000_000L;
+            bar.update(i, "dev 70.0 %");
+        }
+        bar.update(4, "dev 75.0 %"); // e.g. the evaluation after the last step
+        bar.close();
+        List<String> lines = text().lines().toList();
+        assertEquals(4, lines.size(), text()); // 0 %, 50 %, 100 %, and 100 % again with the new status
+        assertTrue(lines.get(2).endsWith("dev 70.0 %") && lines.get(3).endsWith("dev 75.0 %"), text());
+    }
+
+    @Test
     void durationsAndArguments() {
         assertEquals("45s", ProgressBar.duration(44.6));
         assertEquals("3m07s", ProgressBar.duration(187));
