@@ -88,4 +88,75 @@ final class Args {
             throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
         }
     }
+
+    /** Whether the option was given (valued or flag). */
+    boolean has(String name) {
+        return options.containsKey(name);
+    }
+
+    /** A valued option that must be given. */
+    String required(String name) {
+        String v = options.get(name);
+        if (v == null) {
+            throw new UsageException("--" + name + " is required");
+        }
+        return v;
+    }
+
+    long longInteger(String name, long fallback, long min, long max) {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < min || n > max) {
+                throw new UsageException("--" + name + " must be between " + min + " and " + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    /**
+     * A finite decimal number in {@code [min, max]} ({@code 1e-3} notation accepted). NaN and
+     * infinities are refused by the range check, so they never reach the engine.
+     */
+    double real(String name, double fallback, double min, double max) {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        double x;
+        try {
+            x = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+        if (!(x >= min && x <= max)) {
+            throw new UsageException("--" + name + " must be between " + min + " and " + max + ", got " + v.trim());
+        }
+        return x;
+    }
+
+    /** One of {@code choices} (case-insensitive), returned lower-case. */
+    String choice(String name, String fallback, java.util.List<String> choices) {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        String s = v.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!choices.contains(s)) {
+            throw new UsageException("--" + name + " must be one of " + String.join(", ", choices) + ", got '" + v + "'");
+        }
+        return s;
+    }
+
+    /** Fails unless no positional argument was given. */
+    void noPositional(String command) {
+        if (!positional.isEmpty()) {
+            throw new UsageException(command + " takes no positional arguments, got " + positional);
+        }
+    }
 }

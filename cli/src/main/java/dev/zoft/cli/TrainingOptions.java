@@ -1,0 +1,155 @@
+package dev.zoft.cli;
+
+import dev.zoft.tensor.random.Distribution;
+import dev.zoft.zo.estimate.RestoreMode;
+import dev.zoft.zo.task.BatchEncoder;
+import dev.zoft.zo.task.ClassificationHead;
+import dev.zoft.zo.task.ClassifierOptions;
+import dev.zoft.zo.task.TrainableSubset;
+import dev.zoft.zo.train.EstimatorSpec;
+import dev.zoft.zo.train.LearningRateSpec;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The training flags {@code zoft finetune} and {@code zoft simulate} share, parsed and validated in
+ * one place so that both commands accept the same spelling, the same ranges and the same errors:
+ *
+ * <pre>
+ *   --estimator mezo|fedspzo|fedspzo-decoupled   --p N  --p1 N  --p2 N
+ *   --eps E  --lr LR  --lr-end LR  --distribution gaussian|rademacher  --restore snapshot|in-place
+ *   --subset all|top-K|head|bitfit  --split L|auto  --max-tokens N
+ *   --seed S  --batch B  --threads N
+ * </pre>
+ *
+ * A command parses with {@code Args.parse(argv, TrainingOptions.withValued(own flags), flags)},
+ * then {@link #parse(Args, Defaults)}; {@link #USAGE} is the matching help text.
+ */
+record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, TrainableSubset subset, int split,
+                       int maxTokens, long seed, int batch) {
+
+    /** The valued options read here ({@code --threads} included, applied by {@link Threads}). */
+    static final Set<String> VALUED = Set.of("estimator", "p", "p1", "p2", "eps", "lr", "lr-end", "distribution",
+            "restore", "subset", "split", "max-tokens", "seed", "batch", "threads");
+
+    /** Help lines for the shared flags, for a command's usage text. */
+    static final String USAGE = """
+              --estimator NAME  mezo, fedspzo (nested split perturbation) or fedspzo-decoupled
+              --p N             MeZO directions per step
+              --p1 N, --p2 N    FedSPZO directions for block 1 and block 2
+              --eps E           perturbation scale epsilon
+              --lr LR           learning rate (constant unless --lr-end is given)
+              --lr-end LR       decay the learning rate linearly from --lr to this over the run
+              --distribution D  law of the directions: gaussian or rademacher
+              --restore MODE    snapshot (exact, 4 bytes per trainable parameter) or in-place
+              --subset S        trainable encoder tensors: all, top-K (top K layers), head, bitfit
+              --split L         block 1 = embeddings + layers [0, L); auto = floor(3/4 of the layers)
+              --max-tokens N    truncate texts at N tokens
+              --seed S          run seed (directions, shuffling, dev subset)
+              --batch B         sentences per step
+              --threads N       worker threads (default: the machine's cores)""";
+
+    /**
+     * A command's defaults for the shared flags.
+     *
+     * @param method estimator when --estimator is absent
+     */
+    record Defaults(EstimatorSpec.Method method, int p, int p1, int p2, double eps, double lr, String subset,
+                    long seed, int batch) {
+        /** Single-device finetuning of MiniLM on the demo set (see {@code FinetuneCommand}). */
+        static final Defaults FINETUNE = new Defaults(EstimatorSpec.Method.FEDSPZO_NESTED, 4, 2, 4, 1e-3, 1e-4,
+                "bitfit", 42, 16);
+
+        Defaults withLr(double newLr) {
+            return new Defaults(method, p, p1, p2, eps, newLr, subset, seed, batch);
+        }
+
+        Defaults withSubset(String newSubset) {
+            return new Defaults(method, p, p1, p2, eps, lr, newSubset, seed, batch);
+        }
+    }
+
+    /** {@link #VALUED} plus a command's own valued options. */
+    static Set<String> withValued(String... own) {
+        Set<String> all = new HashSet<>(VALUED);
+        all.addAll(List.of(own));
+        return all;
+    }
+
+    /**
+     * Reads the shared flags from {@code args} (missing ones from {@code d}) and applies
+     * {@code --threads}.
+     *
+     * @throws UsageException naming the flag and the accepted values
+     */
+    static TrainingOptions parse(Args args, Defaults d) {
+        Threads.apply(args);
+        EstimatorSpec.Method method;
+        try {
+            method = args.has("estimator") ? EstimatorSpec.Method.parse(args.string("estimator", "")) : d.method();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--estimator: " + e.getMessage());
+        }
+        int p1;
+        int p2;
+        if (method == EstimatorSpec.Method.MEZO) {
+            if (args.has("p1") || args.has("p2")) {
+                throw new UsageException("--p1 and --p2 are FedSPZO's; MeZO takes --p");
+            }
+            p1 = args.integer("p", d.p(), 1, 4096);
+            p2 = 1;
+        } else {
+            if (args.has("p")) {
+                throw new UsageException("--p is MeZO's; FedSPZO takes --p1 and --p2");
+            }
+            p1 = args.integer("p1", d.p1(), 1, 4096);
+            p2 = args.integer("p2", d.p2(), 1, 4096);
+        }
+        double eps = args.real("eps", d.eps(), Float.MIN_NORMAL, 1.0);
+        Distribution distribution = Distribution.valueOf(
+                args.choice("distribution", "gaussian", List.of("gaussian", "rademacher")).toUpperCase(Locale.ROOT));
+        RestoreMode restore = args.choice("restore", "snapshot", List.of("snapshot", "in-place")).equals("snapshot")
+                ? RestoreMode.SNAPSHOT : RestoreMode.IN_PLACE;
+        EstimatorSpec spec;
+        try {
+            spec = new EstimatorSpec(method, p1, p2, (float) eps, distribution, restore);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        double lr = args.real("lr", d.lr(), 0, 1e3);
+        Double lrEnd = args.has("lr-end") ? args.real("lr-end", 0, 0, 1e3) : null;
+        TrainableSubset subset;
+        try {
+            subset = TrainableSubset.parse(args.string("subset", d.subset()));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--subset: " + e.getMessage());
+        }
+        String splitText = args.string("split", "auto");
+        int split = splitText.equalsIgnoreCase("auto") ? ClassifierOptions.AUTO_SPLIT
+                : args.integer("split", 0, 0, 1024);
+        int maxTokens = args.integer("max-tokens", BatchEncoder.DEFAULT_MAX_TOKENS, 2, 512);
+        long seed = args.longInteger("seed", d.seed(), Long.MIN_VALUE, Long.MAX_VALUE);
+        int batch = args.integer("batch", d.batch(), 1, 4096);
+        return new TrainingOptions(spec, lr, lrEnd, subset, split, maxTokens, seed, batch);
+    }
+
+    /** The schedule over a run of {@code steps} steps: constant, or linear to {@code --lr-end}. */
+    LearningRateSpec learningRate(long steps) {
+        return lrEnd == null ? LearningRateSpec.constant(lr) : LearningRateSpec.linearDecay(lr, lrEnd, Math.max(1, steps));
+    }
+
+    /** The task: the sentiment prompts and temperature with this subset, split and token cap. */
+    ClassifierOptions classifier() {
+        return new ClassifierOptions(ClassifierOptions.SENTIMENT_PROMPTS, ClassificationHead.DEFAULT_TEMPERATURE,
+                split, subset, maxTokens);
+    }
+
+    /** One line for the run's header output. */
+    String describe() {
+        return estimator.describe() + ", " + (lrEnd == null ? "lr " + lr : "lr " + lr + " → " + lrEnd)
+                + ", subset " + subset.spec() + ", split " + (split == ClassifierOptions.AUTO_SPLIT ? "auto" : split)
+                + ", batch " + batch + ", seed " + seed;
+    }
+}
