@@ -10,7 +10,6 @@ import dev.zoft.zo.data.DatasetSplits;
 import dev.zoft.zo.data.DirichletPartition;
 import dev.zoft.zo.data.Partition;
 import dev.zoft.zo.estimate.Estimator;
-import dev.zoft.zo.estimate.ZoSettings;
 import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.metrics.RoundMetrics;
 import dev.zoft.zo.task.EncoderClassifier;
@@ -88,10 +87,10 @@ public final class FederatedSimulation implements AutoCloseable {
                     + model.head().numClasses());
         }
         this.partition = partition(config, train);
-        this.estimator = config.estimator().create(ZoSettings.gaussian(config.epsilon()));
+        this.estimator = config.estimator().create();
         this.shared = new SyncedModel<>(model, estimator, pool);
         SeedLog.Header header = new SeedLog.Header(modelName, weightsSha256, estimator.settings().distribution(),
-                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " estimator=" + config.estimator(),
+                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " estimator=" + config.estimator().describe(),
                 model.parameters().size());
         this.log = logDirectory == null ? RoundLog.inMemory(header) : RoundLog.create(logDirectory, header);
         this.server = new Server(config.clients(), config.clientsPerRound(), config.localSteps(), config.batchSize(),

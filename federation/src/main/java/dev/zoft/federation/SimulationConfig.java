@@ -1,6 +1,7 @@
 package dev.zoft.federation;
 
 import dev.zoft.zo.estimate.LearningRate;
+import dev.zoft.zo.train.EstimatorSpec;
 import dev.zoft.zo.task.ClassifierOptions;
 import dev.zoft.zo.task.TrainableSubset;
 import java.util.Objects;
@@ -14,8 +15,8 @@ import java.util.Objects;
  * @param localSteps      S local ZO steps per client per round (default 2)
  * @param rounds          R rounds (default 20)
  * @param batchSize       examples per local step (default 16)
- * @param estimator       the estimator (default nested FedSPZO, P1 = 1, P2 = 4)
- * @param epsilon         the perturbation scale ε (default 1e-3)
+ * @param estimator       the estimator with ε, the law of z and the restore mode (default nested FedSPZO,
+ *                        P1 = 1, P2 = 4, ε = 1e-3, Gaussian, snapshot restore)
  * @param learningRate    η of round 1 (default 1e-4)
  * @param finalLearningRate η reached linearly at round R; NaN keeps η constant (default NaN)
  * @param trainable       the trainable encoder subset (default all)
@@ -26,7 +27,7 @@ import java.util.Objects;
  * @param maxTokens       texts truncated at this many tokens (default 64)
  */
 public record SimulationConfig(int clients, double alpha, int clientsPerRound, int localSteps, int rounds,
-                               int batchSize, EstimatorSpec estimator, float epsilon, double learningRate,
+                               int batchSize, EstimatorSpec estimator, double learningRate,
                                double finalLearningRate, TrainableSubset trainable, int splitLayer, long seed,
                                int evalEvery, int devSize, int maxTokens) {
 
@@ -42,9 +43,6 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         positive(rounds, "rounds");
         positive(batchSize, "batch size");
         Objects.requireNonNull(estimator, "estimator");
-        if (!(epsilon > 0) || !Float.isFinite(epsilon)) {
-            throw new IllegalArgumentException("epsilon must be positive and finite, got " + epsilon);
-        }
         if (!(learningRate >= 0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be finite and ≥ 0, got " + learningRate);
         }
@@ -101,7 +99,6 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         b.rounds = rounds;
         b.batchSize = batchSize;
         b.estimator = estimator;
-        b.epsilon = epsilon;
         b.learningRate = learningRate;
         b.finalLearningRate = finalLearningRate;
         b.trainable = trainable;
@@ -121,8 +118,7 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         private int localSteps = 2;
         private int rounds = 20;
         private int batchSize = 16;
-        private EstimatorSpec estimator = EstimatorSpec.fedSpzo(1, 4);
-        private float epsilon = 1e-3f;
+        private EstimatorSpec estimator = EstimatorSpec.fedSpzo(1, 4, 1e-3f);
         private double learningRate = 1e-4;
         private double finalLearningRate = Double.NaN;
         private TrainableSubset trainable = TrainableSubset.all();
@@ -142,7 +138,6 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         public Builder rounds(int r) { rounds = r; return this; }
         public Builder batchSize(int b) { batchSize = b; return this; }
         public Builder estimator(EstimatorSpec e) { estimator = e; return this; }
-        public Builder epsilon(float e) { epsilon = e; return this; }
         public Builder learningRate(double lr) { learningRate = lr; return this; }
         public Builder finalLearningRate(double lr) { finalLearningRate = lr; return this; }
         public Builder trainable(TrainableSubset t) { trainable = t; return this; }
@@ -153,7 +148,7 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         public Builder maxTokens(int n) { maxTokens = n; return this; }
 
         public SimulationConfig build() {
-            return new SimulationConfig(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator, epsilon,
+            return new SimulationConfig(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator,
                     learningRate, finalLearningRate, trainable, splitLayer, seed, evalEvery, devSize, maxTokens);
         }
     }

@@ -16,7 +16,7 @@ import dev.zoft.zo.data.Datasets;
 import dev.zoft.zo.data.DirichletPartition;
 import dev.zoft.zo.data.Partition;
 import dev.zoft.zo.estimate.Estimator;
-import dev.zoft.zo.estimate.ZoSettings;
+import dev.zoft.zo.train.EstimatorSpec;
 import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.metrics.RoundMetrics;
 import dev.zoft.zo.params.ScopedViews;
@@ -43,7 +43,7 @@ class FederatedSimulationTest {
     /** Nested FedSPZO with S = 3 local steps, so every client moves away from the round start. */
     private static SimulationConfig config() {
         return SimulationConfig.builder().clients(6).alpha(0.5).clientsPerRound(3).localSteps(3).rounds(5).batchSize(8)
-                .estimator(EstimatorSpec.fedSpzo(2, 2)).epsilon(1e-3f).learningRate(2e-2).finalLearningRate(1e-2)
+                .estimator(EstimatorSpec.fedSpzo(2, 2, 1e-3f)).learningRate(2e-2).finalLearningRate(1e-2)
                 .trainable(TrainableSubset.all()).splitLayer(2).seed(7).evalEvery(2).devSize(40).maxTokens(32).build();
     }
 
@@ -95,12 +95,12 @@ class FederatedSimulationTest {
             List<EncoderClassifier> models = new ArrayList<>();
             List<Client<LabelledBatch>> devices = new ArrayList<>();
             try {
-                Estimator serverEstimator = config.estimator().create(ZoSettings.gaussian(config.epsilon()));
+                Estimator serverEstimator = config.estimator().create();
                 for (int c = 0; c < config.clients(); c++) {
                     EncoderClassifier m = Fixtures.tinyClassifier(pool, config.classifierOptions());
                     models.add(m);
                     SyncedModel<LabelledBatch> own = new SyncedModel<>(m,
-                            config.estimator().create(ZoSettings.gaussian(config.epsilon())), pool);
+                            config.estimator().create(), pool);
                     devices.add(new Client<>(c, partition.clientDataset(DEMO.train(), c), FederatedSimulation.batchFactory(m), own));
                 }
                 SeedLog.Header header = simulated.seedLog().header();
