@@ -9,7 +9,7 @@ import java.util.List;
  * print one line naming the problem and exit 1 (set {@code ZOFT_DEBUG=1} for the stack trace).
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of(new DemoCommand(), new EmbedCommand());
+    private static final List<Command> COMMANDS = List.of(new DemoCommand(), new EmbedCommand(), new SimulateCommand());
 
     private Main() {
     }
