@@ -38,14 +38,16 @@ import java.util.Set;
 final class SimulateCommand implements Command {
 
     /**
-     * The no-argument run: MiniLM on the bundled demo set, 10 clients (Dirichlet 0.5), 3 a round,
-     * 2 local steps of nested FedSPZO (P1 = 1, P2 = 4) on the top layer + head, batch 16.
+     * The no-argument run: MiniLM on the bundled demo set, 10 clients (Dirichlet 0.5), 4 a round,
+     * 40 rounds of 2 local steps of nested FedSPZO (P1 = 1, P2 = 4) on the top layer + head, batch
+     * 16, η = 1e-3 decaying linearly to 0. Measured on 2 shared cores: 129 s, demo dev accuracy
+     * 81.7 % → 85.0 % (it peaks at 86.7 % around round 10; without the decay it fell back to 80.8 %).
      */
     static final TrainingOptions.Defaults DEFAULTS = new TrainingOptions.Defaults(EstimatorSpec.Method.FEDSPZO_NESTED,
             4, 1, 4, 1e-3, 1e-3, "top-1", 42, 16);
     static final int DEFAULT_CLIENTS = 10;
     static final double DEFAULT_ALPHA = 0.5;
-    static final int DEFAULT_PER_ROUND = 3;
+    static final int DEFAULT_PER_ROUND = 4;
     static final int DEFAULT_LOCAL_STEPS = 2;
     static final int DEFAULT_ROUNDS = 40;
     static final int DEFAULT_EVAL_EVERY = 5;
@@ -87,7 +89,9 @@ final class SimulateCommand implements Command {
                   --out DIR         output folder (default runs/simulate-<timestamp>)
                 %s
 
-                Defaults: fedspzo P1=1 P2=4, eps 1e-3, lr 1e-3, subset top-1, batch 16, seed 42.
+                Defaults: fedspzo P1=1 P2=4, eps 1e-3, lr 1e-3 decaying linearly to 0 at the last
+                round (--lr-end sets the end; --lr-end equal to --lr keeps it constant), subset
+                top-1, batch 16, seed 42.
                 Writes metrics.csv, metrics.png, %s and %s into the output folder.""".formatted(
                 DEFAULT_CLIENTS, DEFAULT_ALPHA, DEFAULT_PER_ROUND, DEFAULT_LOCAL_STEPS, DEFAULT_ROUNDS,
                 DEFAULT_EVAL_EVERY, TrainingOptions.USAGE, RoundLog.SEED_LOG_FILE, RoundLog.ROUNDS_FILE);
@@ -111,7 +115,7 @@ final class SimulateCommand implements Command {
         try {
             config = SimulationConfig.builder().clients(clients).alpha(alpha).clientsPerRound(perRound)
                     .localSteps(localSteps).rounds(rounds).batchSize(t.batch()).estimator(t.estimator())
-                    .learningRate(t.lr()).finalLearningRate(t.lrEnd() == null ? Double.NaN : t.lrEnd())
+                    .learningRate(t.lr()).finalLearningRate(t.lrEnd() == null ? 0 : t.lrEnd())
                     .trainable(t.subset()).splitLayer(t.split()).seed(t.seed()).evalEvery(evalEvery).devSize(devSize)
                     .maxTokens(t.maxTokens()).build();
         } catch (IllegalArgumentException e) {
@@ -223,7 +227,10 @@ final class SimulateCommand implements Command {
 
         @Override
         public void onClient(int round, int done, int ofClients) {
-            bar.update((long) (round - 1) * perRound + done, status);
+            if (done < ofClients) {
+                // the round's last client is drawn by onRound, with the round's loss
+                bar.update((long) (round - 1) * perRound + done, status);
+            }
         }
     }
 }
