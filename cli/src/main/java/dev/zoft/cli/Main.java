@@ -9,8 +9,9 @@ import java.util.List;
  * print one line naming the problem and exit 1 (set {@code ZOFT_DEBUG=1} for the stack trace).
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of(new DemoCommand(), new EmbedCommand(), new FinetuneCommand(),
-            new EvalCommand(), new ApplyCommand(), new ExportCommand(), new PlotCommand());
+    private static final List<Command> COMMANDS = List.of(new SimulateCommand(), new FinetuneCommand(),
+            new EvalCommand(), new ApplyCommand(), new ExportCommand(), new PlotCommand(), new DemoCommand(),
+            new EmbedCommand());
 
     private Main() {
     }

@@ -1,2 +1,15 @@
-/** The seed + scalar federated protocol: server, client and in-process simulator. */
+/**
+ * The seed + scalar federated protocol (DESIGN.md §1) and an in-process simulator.
+ *
+ * <ul>
+ *   <li>{@link dev.zoft.federation.Server}: rounds, seeded client choice, upload validation,
+ *       aggregation ({@link dev.zoft.federation.Aggregator}, {@link dev.zoft.federation.WeightedMean}),
+ *       the durable {@link dev.zoft.federation.RoundLog};</li>
+ *   <li>{@link dev.zoft.federation.Client}: sync by replaying missed rounds, S local steps, exact
+ *       return to the round's start ({@link dev.zoft.federation.SyncedModel}), scalar upload;</li>
+ *   <li>{@link dev.zoft.federation.FederatedSimulation}: N clients sharing one model, configured by
+ *       {@link dev.zoft.federation.SimulationConfig}, reporting a {@code RoundMetrics} row per round;</li>
+ *   <li>{@link dev.zoft.federation.protocol}: the messages and their binary codec.</li>
+ * </ul>
+ */
 package dev.zoft.federation;

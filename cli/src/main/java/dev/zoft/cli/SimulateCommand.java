@@ -1,0 +1,236 @@
+package dev.zoft.cli;
+
+import dev.zoft.federation.FederatedSimulation;
+import dev.zoft.federation.RoundListener;
+import dev.zoft.federation.RoundLog;
+import dev.zoft.federation.SimulationConfig;
+import dev.zoft.federation.SimulationResult;
+import dev.zoft.tensor.VectorWidth;
+import dev.zoft.tensor.ops.Kernels;
+import dev.zoft.tensor.parallel.WorkerPool;
+import dev.zoft.weights.BundledModel;
+import dev.zoft.zo.data.Dataset;
+import dev.zoft.zo.data.DatasetReader;
+import dev.zoft.zo.data.DatasetSplits;
+import dev.zoft.zo.data.Datasets;
+import dev.zoft.zo.data.ReadOptions;
+import dev.zoft.zo.metrics.RoundMetrics;
+import dev.zoft.zo.task.EncoderClassifier;
+import dev.zoft.zo.train.EstimatorSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code zoft simulate}: an in-process federation finetuning MiniLM with the seed + scalar protocol
+ * ({@link FederatedSimulation}). Prints the zero-shot and final dev accuracy and what travelled,
+ * draws a progress bar, and writes metrics.csv, metrics.png and the round log into the output
+ * folder.
+ */
+final class SimulateCommand implements Command {
+
+    /**
+     * The no-argument run: MiniLM on the bundled demo set, 10 clients (Dirichlet 0.5), 4 a round,
+     * 40 rounds of 2 local steps of nested FedSPZO (P1 = 1, P2 = 4) on the top layer + head, batch
+     * 16, η = 1e-3 decaying linearly to 0. Measured on 2 shared cores: 129 s, demo dev accuracy
+     * 81.7 % → 85.0 % (it peaks at 86.7 % around round 10; without the decay it fell back to 80.8 %).
+     */
+    static final TrainingOptions.Defaults DEFAULTS = new TrainingOptions.Defaults(EstimatorSpec.Method.FEDSPZO_NESTED,
+            4, 1, 4, 1e-3, 1e-3, "top-1", 42, 16);
+    static final int DEFAULT_CLIENTS = 10;
+    static final double DEFAULT_ALPHA = 0.5;
+    static final int DEFAULT_PER_ROUND = 4;
+    static final int DEFAULT_LOCAL_STEPS = 2;
+    static final int DEFAULT_ROUNDS = 40;
+    static final int DEFAULT_EVAL_EVERY = 5;
+
+    private static final Set<String> OWN = Set.of("data", "dev", "clients", "alpha", "per-round", "local-steps",
+            "rounds", "eval-every", "dev-size", "out");
+
+    @Override
+    public String name() {
+        return "simulate";
+    }
+
+    @Override
+    public String summary() {
+        return "federated ZO finetuning of MiniLM over simulated devices (seed + scalar protocol)";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: zoft simulate [options]
+
+                Simulates a federation finetuning all-MiniLM-L6-v2 as a sentiment classifier with
+                forward passes only: N clients hold a Dirichlet(alpha) label split of the training
+                set; each round C of them sync to the global model, run S local ZO steps and upload
+                only their projected-gradient scalars; the server aggregates them and appends the
+                round to the log. With no options: the bundled demo set, a few minutes on 2 cores.
+
+                  --data PATH       a GLUE SST-2 folder (train.tsv + dev.tsv), or a train file
+                                    (.tsv, .csv, .jsonl; then --dev is required); default: demo set
+                  --dev FILE        the dev file (overrides the folder's dev.tsv)
+                  --clients N       clients in the federation (default %d)
+                  --alpha A         Dirichlet concentration of the label split (default %s)
+                  --per-round C     clients per round (default %d)
+                  --local-steps S   local ZO steps per client per round (default %d)
+                  --rounds R        rounds (default %d)
+                  --eval-every K    dev accuracy every K rounds and after the last (default %d)
+                  --dev-size N      evaluate on a stratified subset of N dev examples (default: all)
+                  --out DIR         output folder (default runs/simulate-<timestamp>)
+                %s
+
+                Defaults: fedspzo P1=1 P2=4, eps 1e-3, lr 1e-3 decaying linearly to 0 at the last
+                round (--lr-end sets the end; --lr-end equal to --lr keeps it constant), subset
+                top-1, batch 16, seed 42.
+                Writes metrics.csv, metrics.png, %s and %s into the output folder.""".formatted(
+                DEFAULT_CLIENTS, DEFAULT_ALPHA, DEFAULT_PER_ROUND, DEFAULT_LOCAL_STEPS, DEFAULT_ROUNDS,
+                DEFAULT_EVAL_EVERY, TrainingOptions.USAGE, RoundLog.SEED_LOG_FILE, RoundLog.ROUNDS_FILE);
+    }
+
+    @Override
+    public int run(List<String> argv, PrintStream out) throws IOException {
+        Args args = Args.parse(argv, TrainingOptions.withValued(OWN.toArray(String[]::new)), Set.of());
+        args.noPositional("simulate");
+        TrainingOptions t = TrainingOptions.parse(args, DEFAULTS);
+        int clients = args.integer("clients", DEFAULT_CLIENTS, 1, 1_000_000);
+        double alpha = args.real("alpha", DEFAULT_ALPHA, 1e-6, 1e6);
+        int perRound = args.integer("per-round", Math.min(DEFAULT_PER_ROUND, clients), 1, clients);
+        int localSteps = args.integer("local-steps", DEFAULT_LOCAL_STEPS, 1, 1 << 16);
+        int rounds = args.integer("rounds", DEFAULT_ROUNDS, 1, 1_000_000);
+        int evalEvery = args.integer("eval-every", DEFAULT_EVAL_EVERY, 0, 1_000_000);
+        int devSize = args.integer("dev-size", 0, 0, Integer.MAX_VALUE);
+        Path outDir = Path.of(args.string("out", "runs/simulate-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        SimulationConfig config;
+        try {
+            config = SimulationConfig.builder().clients(clients).alpha(alpha).clientsPerRound(perRound)
+                    .localSteps(localSteps).rounds(rounds).batchSize(t.batch()).estimator(t.estimator())
+                    .learningRate(t.lr()).finalLearningRate(t.lrEnd() == null ? 0 : t.lrEnd())
+                    .trainable(t.subset()).splitLayer(t.split()).seed(t.seed()).evalEvery(evalEvery).devSize(devSize)
+                    .maxTokens(t.maxTokens()).build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        DatasetSplits data = loadData(args);
+        if (data.train().size() < clients) {
+            throw new UsageException("--clients " + clients + " exceeds the " + data.train().size() + " training examples");
+        }
+
+        out.printf(Locale.ROOT, "data: %s (%d train, %d dev)%n", data.train().source(), data.train().size(), data.dev().size());
+        out.printf(Locale.ROOT, "federation: %d clients (Dirichlet alpha %s), %d per round, %d local steps, %d rounds%n",
+                clients, alpha, perRound, localSteps, rounds);
+        out.println("training: " + t.describe());
+        BundledModel bundled = BundledModel.ALL_MINILM_L6_V2;
+        byte[] digest = HexFormat.of().parseHex(bundled.onnxResource().sha256());
+        try (WorkerPool pool = WorkerPool.create();
+             EncoderClassifier model = EncoderClassifier.miniLm(Kernels.create(VectorWidth.configured(), pool), config.classifierOptions());
+             FederatedSimulation sim = new FederatedSimulation(config, model, pool, data, "all-MiniLM-L6-v2", digest, outDir);
+             MetricsCsv csv = MetricsCsv.create(outDir.resolve("metrics.csv"))) {
+            out.printf(Locale.ROOT, "model: all-MiniLM-L6-v2, %d trainable parameters (subset %s, split %d), %d threads%n",
+                    model.parameters().size(), t.subset().spec(), model.splitLayer(), pool.threads());
+            out.println("output: " + outDir.toAbsolutePath());
+            out.flush();
+            SimulationResult result;
+            try (ProgressBar bar = ProgressBar.onStderr("simulate", "client", (long) rounds * perRound)) {
+                result = sim.run(new Listener(out, csv, bar, perRound));
+            }
+            List<RoundMetrics> rows = result.metrics();
+            MetricsPlot.write(outDir.resolve("metrics.png"), "zoft simulate: " + config.estimator().describe(), rows);
+            RoundMetrics last = result.last();
+            long messages = (long) rounds * perRound;
+            out.printf(Locale.ROOT, "zero-shot dev accuracy: %.2f %%%n", 100 * result.zeroShotAccuracy());
+            out.printf(Locale.ROOT, "final dev accuracy:     %.2f %% (%+.2f points) after %d rounds, %.1f s%n",
+                    100 * result.finalAccuracy(), 100 * (result.finalAccuracy() - result.zeroShotAccuracy()), rounds,
+                    last.wallSeconds());
+            out.printf(Locale.ROOT, "traffic: %.1f bytes up and %.1f bytes down per client per round (%d up, %d down in all)%n",
+                    (double) last.bytesUp() / messages, (double) last.bytesDown() / messages, last.bytesUp(), last.bytesDown());
+            out.printf(Locale.ROOT, "compute: %d forward passes, %.3e forward FLOPs%n", last.forwardPasses(),
+                    (double) last.forwardFlops());
+            out.println("wrote metrics.csv, metrics.png, " + RoundLog.SEED_LOG_FILE + ", " + RoundLog.ROUNDS_FILE + " in "
+                    + outDir);
+        }
+        return 0;
+    }
+
+    /** The training and dev sets the arguments name (the demo set by default). */
+    private static DatasetSplits loadData(Args args) throws IOException {
+        String data = args.string("data", null);
+        String dev = args.string("dev", null);
+        if (data == null) {
+            if (dev != null) {
+                throw new UsageException("--dev needs --data (the demo set has its own dev split)");
+            }
+            return Datasets.demo();
+        }
+        Path path = Path.of(data);
+        if (Files.isDirectory(path)) {
+            DatasetSplits sst2 = Datasets.sst2(path);
+            return dev == null ? sst2 : new DatasetSplits(sst2.train(), read(Path.of(dev)));
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new NoSuchFileException(data, null, "no such file or folder (--data)");
+        }
+        if (dev == null) {
+            throw new UsageException("--data names a file: give the dev set with --dev");
+        }
+        try {
+            return new DatasetSplits(read(path), read(Path.of(dev)));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static Dataset read(Path file) throws IOException {
+        return DatasetReader.load(file, ReadOptions.defaults()).dataset();
+    }
+
+    /** Prints every evaluated round, appends every row to the CSV, and moves the progress bar per client. */
+    private static final class Listener implements RoundListener {
+        private final PrintStream out;
+        private final MetricsCsv csv;
+        private final ProgressBar bar;
+        private final int perRound;
+        private String status = "";
+
+        Listener(PrintStream out, MetricsCsv csv, ProgressBar bar, int perRound) {
+            this.out = out;
+            this.csv = csv;
+            this.bar = bar;
+            this.perRound = perRound;
+        }
+
+        @Override
+        public void onRound(RoundMetrics m) {
+            try {
+                csv.append(m);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write " + csv.file(), e);
+            }
+            if (m.round() == 0) {
+                out.printf(Locale.ROOT, "round 0: zero-shot dev accuracy %.2f %%%n", 100 * m.devAccuracy());
+                return;
+            }
+            status = String.format(Locale.ROOT, "round %d loss %.4f", m.round(), m.trainLoss())
+                    + (Double.isNaN(m.devAccuracy()) ? "" : String.format(Locale.ROOT, " dev %.1f %%", 100 * m.devAccuracy()));
+            bar.update((long) m.round() * perRound, status);
+        }
+
+        @Override
+        public void onClient(int round, int done, int ofClients) {
+            if (done < ofClients) {
+                // the round's last client is drawn by onRound, with the round's loss
+                bar.update((long) (round - 1) * perRound + done, status);
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.zoft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zoft.federation.RoundLog;
+import dev.zoft.zo.log.SeedLog;
+import dev.zoft.zo.metrics.RoundMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulateCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... argv) {
+        return Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aTinySimulationWritesMetricsPlotAndRoundLog(@TempDir Path dir) throws Exception {
+        Path outDir = dir.resolve("run");
+        int status = run("simulate", "--clients", "3", "--per-round", "2", "--local-steps", "2", "--rounds", "2",
+                "--batch", "4", "--max-tokens", "16", "--subset", "head", "--dev-size", "12", "--eval-every", "1",
+                "--threads", "2", "--out", outDir.toString());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, text + err.toString(StandardCharsets.UTF_8));
+        assertTrue(text.contains("zero-shot dev accuracy:"), text);
+        assertTrue(text.contains("final dev accuracy:"), text);
+        // Nested FedSPZO P1 = 1, P2 = 4, S = 2: 8 scalars, an upload of 34 + 32 bytes.
+        assertTrue(text.contains("66.0 bytes up"), text);
+        List<RoundMetrics> rows = MetricsCsv.read(outDir.resolve("metrics.csv"));
+        assertEquals(3, rows.size());
+        assertEquals(2 * 66, rows.get(1).bytesUp());
+        assertEquals(4 * 66, rows.get(2).bytesUp());
+        assertFalse(Double.isNaN(rows.get(2).devAccuracy()));
+        assertTrue(Files.size(outDir.resolve("metrics.png")) > 1000);
+        assertEquals(2, RoundLog.readRounds(outDir.resolve(RoundLog.ROUNDS_FILE)).size());
+        // 2 rounds × 2 steps × (1 + 4) updates of nested FedSPZO.
+        assertEquals(20, SeedLog.read(outDir.resolve(RoundLog.SEED_LOG_FILE)).size());
+    }
+
+    @Test
+    void badArgumentsGiveTheUsageNotAStackTrace() {
+        String[][] bad = {
+                {"simulate", "--clients", "2", "--per-round", "3"},
+                {"simulate", "--estimator", "sgd"},
+                {"simulate", "--alpha", "-1"},
+                {"simulate", "--dev", "x.tsv"},
+                {"simulate", "--rounds", "many"},
+                {"simulate", "extra"},
+        };
+        for (String[] argv : bad) {
+            err.reset();
+            assertEquals(2, run(argv), String.join(" ", argv));
+            String e = err.toString(StandardCharsets.UTF_8);
+            assertTrue(e.contains("usage: zoft simulate"), e);
+            assertFalse(e.contains("\tat "), e);
+        }
+    }
+
+    @Test
+    void aMissingDataPathIsOneLineNamingIt(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.tsv");
+        assertEquals(1, run("simulate", "--data", missing.toString(), "--out", dir.resolve("o").toString()));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains(missing.toString()), e);
+        assertFalse(e.contains("\tat "), e);
+    }
+}

@@ -1,0 +1,252 @@
+package dev.zoft.federation;
+
+import dev.zoft.federation.protocol.ClientUpload;
+import dev.zoft.federation.protocol.ProtocolCodec;
+import dev.zoft.federation.protocol.RoundPlan;
+import dev.zoft.federation.protocol.RoundRecord;
+import dev.zoft.tensor.parallel.WorkerPool;
+import dev.zoft.zo.data.Dataset;
+import dev.zoft.zo.data.DatasetSplits;
+import dev.zoft.zo.data.DirichletPartition;
+import dev.zoft.zo.data.Partition;
+import dev.zoft.zo.estimate.Estimator;
+import dev.zoft.zo.log.SeedLog;
+import dev.zoft.zo.metrics.RoundMetrics;
+import dev.zoft.zo.task.EncoderClassifier;
+import dev.zoft.zo.task.LabelledBatch;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An in-process federation of simulated devices finetuning one {@link EncoderClassifier} with the
+ * seed + scalar protocol (DESIGN.md §1): a {@link Server}, N {@link Client}s holding the shards of a
+ * Dirichlet(α) label partition of the training set, and every message passed through its binary
+ * form ({@link ProtocolCodec}), so the byte counts are exactly what a network would carry.
+ *
+ * <p><b>One model.</b> Every simulated client computes with the caller's classifier (memory = one
+ * model plus a round-start snapshot of its trainable parameters and the estimator's own step
+ * snapshot). Clients run one after the other, each from the round's start model (they restore it
+ * exactly when done); after the last upload the server aggregates and the shared model applies the
+ * round's aggregate, becoming the new global model. A client's sync then finds the rounds already
+ * applied, which is what a device with its own model would compute (the tests check it against
+ * independent models).
+ *
+ * <p>Per round a {@link RoundMetrics} row goes to the listener: cumulative local steps (S per
+ * round), forward passes and FLOPs summed over clients (from each step's {@code StepResult}),
+ * bytes up and down, the sample-weighted mean of the clients' train losses, dev accuracy when
+ * evaluated, wall seconds since {@link #run} started. Row 0 is the zero-shot model.
+ *
+ * <p>Deterministic: the same configuration, data and base model give bit-identical metrics (wall
+ * time aside), logs and weights, on any thread count.
+ */
+public final class FederatedSimulation implements AutoCloseable {
+
+    /** Dev examples per evaluation batch. */
+    public static final int EVAL_BATCH = 32;
+
+    private final SimulationConfig config;
+    private final EncoderClassifier model;
+    private final Partition partition;
+    private final Dataset train;
+    private final Dataset dev;
+    private final Estimator estimator;
+    private final SyncedModel<LabelledBatch> shared;
+    private final RoundLog log;
+    private final Server server;
+    private final List<Client<LabelledBatch>> clients = new ArrayList<>();
+    private boolean ran;
+
+    /**
+     * Sets a simulation up (nothing runs until {@link #run}).
+     *
+     * @param config        the settings
+     * @param model         the classifier at its base weights, built with {@link SimulationConfig#classifierOptions()}'s
+     *                      subset, split and token limit; it stays the caller's
+     * @param pool          runs the perturbation passes (use the classifier's kernel pool)
+     * @param data          the training set (partitioned among the clients) and the dev set
+     * @param modelName     the base model's name, for the seed log header
+     * @param weightsSha256 SHA-256 of the base weights file, for the seed log header
+     * @param logDirectory  where to write the round log as it grows, or null to keep it in memory only
+     * @throws IllegalArgumentException if the model's options disagree with the configuration, or the
+     *     training set is too small for the clients
+     */
+    public FederatedSimulation(SimulationConfig config, EncoderClassifier model, WorkerPool pool, DatasetSplits data,
+                               String modelName, byte[] weightsSha256, Path logDirectory) throws IOException {
+        this.config = Objects.requireNonNull(config, "config");
+        this.model = Objects.requireNonNull(model, "model");
+        checkModel(config, model);
+        this.train = data.train();
+        this.dev = config.devSize() == 0 || config.devSize() >= data.dev().size()
+                ? data.dev() : data.dev().stratified(config.devSize(), config.seed());
+        if (train.numLabels() > model.head().numClasses()) {
+            throw new IllegalArgumentException("the training set has " + train.numLabels() + " classes, the classifier "
+                    + model.head().numClasses());
+        }
+        this.partition = partition(config, train);
+        this.estimator = config.estimator().create();
+        this.shared = new SyncedModel<>(model, estimator, pool);
+        SeedLog.Header header = new SeedLog.Header(modelName, weightsSha256, estimator.settings().distribution(),
+                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " estimator=" + config.estimator().describe(),
+                model.parameters().size());
+        this.log = logDirectory == null ? RoundLog.inMemory(header) : RoundLog.create(logDirectory, header);
+        this.server = new Server(config.clients(), config.clientsPerRound(), config.localSteps(), config.batchSize(),
+                config.schedule(), config.seed(), estimator, new WeightedMean(), log);
+        BatchFactory<LabelledBatch> batches = batchFactory(model);
+        for (int c = 0; c < config.clients(); c++) {
+            clients.add(new Client<>(c, partition.clientDataset(train, c), batches, shared));
+        }
+    }
+
+    /** The Dirichlet(α) label partition the configuration gives {@code train}: every client gets at least one example. */
+    public static Partition partition(SimulationConfig config, Dataset train) {
+        if (train.size() < config.clients()) {
+            throw new IllegalArgumentException("cannot split " + train.size() + " training examples among "
+                    + config.clients() + " clients");
+        }
+        return DirichletPartition.of(config.clients(), config.alpha()).split(train, FederationSeeds.partition(config.seed()));
+    }
+
+    /** Batches of a dataset's examples encoded by {@code model}'s tokenizer settings. */
+    public static BatchFactory<LabelledBatch> batchFactory(EncoderClassifier model) {
+        return (data, indices) -> {
+            List<String> texts = new ArrayList<>(indices.length);
+            int[] labels = new int[indices.length];
+            for (int i = 0; i < indices.length; i++) {
+                texts.add(data.text(indices[i]));
+                labels[i] = data.label(indices[i]);
+            }
+            return model.encode(texts, labels);
+        };
+    }
+
+    private static void checkModel(SimulationConfig config, EncoderClassifier model) {
+        var want = config.classifierOptions();
+        var have = model.options();
+        if (!want.trainable().equals(have.trainable()) || want.maxTokens() != have.maxTokens()
+                || want.splitLayer() != have.splitLayer()) {
+            throw new IllegalArgumentException("the classifier was built with subset " + have.trainable().spec() + ", split "
+                    + have.splitLayer() + ", " + have.maxTokens() + " tokens; the configuration asks for "
+                    + want.trainable().spec() + ", split " + want.splitLayer() + ", " + want.maxTokens() + " tokens");
+        }
+    }
+
+    public SimulationConfig config() {
+        return config;
+    }
+
+    public Partition partition() {
+        return partition;
+    }
+
+    /** The dev examples evaluated (the whole dev set or its stratified subset). */
+    public Dataset devSet() {
+        return dev;
+    }
+
+    public Estimator estimator() {
+        return estimator;
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    /** The round log (in memory; on disk too when a directory was given). */
+    public RoundLog log() {
+        return log;
+    }
+
+    /** The simulated clients, by id. */
+    public List<Client<LabelledBatch>> clients() {
+        return List.copyOf(clients);
+    }
+
+    /** Runs every round; the classifier ends at the final global model. */
+    public SimulationResult run(RoundListener listener) throws IOException {
+        if (ran) {
+            throw new IllegalStateException("a simulation runs once");
+        }
+        ran = true;
+        long start = System.nanoTime();
+        List<LabelledBatch> devBatches = model.batches(dev.texts(), dev.labelArray(), EVAL_BATCH);
+        List<RoundMetrics> rows = new ArrayList<>();
+        double zeroShot = model.evaluate(devBatches).accuracy();
+        emit(listener, rows, new RoundMetrics(0, 0, 0, 0, 0, 0, Double.NaN, zeroShot, seconds(start)));
+        long steps = 0;
+        long passes = 0;
+        long flops = 0;
+        long up = 0;
+        long down = 0;
+        double accuracy = zeroShot;
+        for (int r = 1; r <= config.rounds(); r++) {
+            Server.OpenRound open = server.startRound();
+            int[] chosen = open.clients();
+            double[] losses = new double[chosen.length];
+            int[] samples = new int[chosen.length];
+            for (int i = 0; i < chosen.length; i++) {
+                byte[] planBytes = ProtocolCodec.encode(server.plan(chosen[i]));
+                down += planBytes.length;
+                RoundPlan plan = ProtocolCodec.decodePlan(planBytes);
+                LocalRound local = clients.get(chosen[i]).run(plan);
+                byte[] uploadBytes = ProtocolCodec.encode(local.upload());
+                up += uploadBytes.length;
+                ClientUpload upload = ProtocolCodec.decodeUpload(uploadBytes);
+                server.accept(upload);
+                passes = Math.addExact(passes, local.forwardPasses());
+                flops = Math.addExact(flops, local.forwardFlops());
+                losses[i] = upload.meanTrainLoss();
+                samples[i] = upload.sampleCount();
+                listener.onClient(r, i + 1, chosen.length);
+            }
+            RoundRecord record = server.finishRound();
+            // The shared model moves to the new global model; the clients' next syncs find it applied.
+            shared.catchUp(List.of(record.aggregate()));
+            steps += config.localSteps();
+            double dev = Double.NaN;
+            if (config.evaluatesAfter(r)) {
+                accuracy = model.evaluate(devBatches).accuracy();
+                dev = accuracy;
+            }
+            emit(listener, rows, new RoundMetrics(r, steps, passes, flops, up, down, weightedMean(losses, samples), dev,
+                    seconds(start)));
+        }
+        return new SimulationResult(rows, log.records(), zeroShot, accuracy);
+    }
+
+    private static void emit(RoundListener listener, List<RoundMetrics> rows, RoundMetrics m) {
+        rows.add(m);
+        listener.onRound(m);
+    }
+
+    private static double weightedMean(double[] values, int[] weights) {
+        double sum = 0;
+        double total = 0;
+        for (int i = 0; i < values.length; i++) {
+            sum += weights[i] * values[i];
+            total += weights[i];
+        }
+        return sum / total;
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Frees the round-start snapshot and closes the log files (the classifier stays the caller's). */
+    @Override
+    public void close() throws IOException {
+        try (log) {
+            shared.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FederatedSimulation[" + config.clients() + " clients, " + config.clientsPerRound() + " per round, "
+                + config.rounds() + " rounds, " + estimator + ", partition sizes " + Arrays.toString(partition.sizes()) + "]";
+    }
+}

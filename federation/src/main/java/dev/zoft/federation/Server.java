@@ -1,0 +1,241 @@
+package dev.zoft.federation;
+
+import dev.zoft.federation.protocol.ClientUpload;
+import dev.zoft.federation.protocol.ProtocolException;
+import dev.zoft.federation.protocol.RoundAggregate;
+import dev.zoft.federation.protocol.RoundPlan;
+import dev.zoft.federation.protocol.RoundRecord;
+import dev.zoft.federation.protocol.StepScalars;
+import dev.zoft.zo.estimate.Estimator;
+import dev.zoft.zo.estimate.LearningRate;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The federation's coordinator. It owns the rounds: round r picks {@code perRound} of the
+ * {@code clients} clients (uniformly without replacement, seeded by
+ * {@link FederationSeeds#selection}), derives the round seed ({@link FederationSeeds#round}), sends
+ * each chosen client a {@link RoundPlan} carrying the rounds it has not seen, validates the uploads,
+ * aggregates each scalar across the clients ({@link Aggregator}, in client-id order), turns the
+ * aggregate into updates with {@code estimator.updates(Seeds.step(roundSeed, s), aggregate_s, η)}
+ * and appends the round to the {@link RoundLog}. It never touches model weights: the log is the
+ * global model.
+ *
+ * <p>Not thread-safe: one round at a time, calls serialised by the caller.
+ */
+public final class Server {
+
+    /** A round in progress: its number, seed, learning rate and chosen clients (ascending). */
+    public record OpenRound(int round, long roundSeed, double learningRate, int[] clients) {
+        public OpenRound {
+            clients = clients.clone();
+        }
+
+        @Override
+        public int[] clients() {
+            return clients.clone();
+        }
+    }
+
+    private final int clients;
+    private final int perRound;
+    private final int localSteps;
+    private final int batchSize;
+    private final LearningRate schedule;
+    private final long runSeed;
+    private final Estimator estimator;
+    private final Aggregator aggregator;
+    private final RoundLog log;
+    /** For every client, the last round whose aggregate it has been sent (0 = none). */
+    private final int[] sentThrough;
+
+    private OpenRound open;
+    private final TreeMap<Integer, ClientUpload> uploads = new TreeMap<>();
+
+    /**
+     * @param clients    N, the clients of the federation (ids 0..N−1)
+     * @param perRound   C ≤ N clients per round
+     * @param localSteps S local steps per round
+     * @param batchSize  examples per local step
+     * @param schedule   η of round r is {@code schedule.at(r − 1)}
+     * @param runSeed    the seed every round's randomness derives from
+     * @param estimator  the estimator the clients run (its scalars per step and updates)
+     * @param aggregator how uploads combine
+     * @param log        where rounds go (empty)
+     */
+    public Server(int clients, int perRound, int localSteps, int batchSize, LearningRate schedule, long runSeed,
+                  Estimator estimator, Aggregator aggregator, RoundLog log) {
+        if (clients < 1 || perRound < 1 || perRound > clients) {
+            throw new IllegalArgumentException("need 1 ≤ clients per round ≤ clients, got " + perRound + " of " + clients);
+        }
+        if (localSteps < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("need S ≥ 1 and batch ≥ 1, got S = " + localSteps + ", batch " + batchSize);
+        }
+        this.clients = clients;
+        this.perRound = perRound;
+        this.localSteps = localSteps;
+        this.batchSize = batchSize;
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
+        this.runSeed = runSeed;
+        this.estimator = Objects.requireNonNull(estimator, "estimator");
+        this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
+        this.log = Objects.requireNonNull(log, "log");
+        if (log.rounds() != 0) {
+            throw new IllegalArgumentException("the server starts from an empty round log, got " + log.rounds() + " rounds");
+        }
+        this.sentThrough = new int[clients];
+    }
+
+    /** Rounds completed so far. */
+    public int completedRounds() {
+        return log.rounds();
+    }
+
+    public RoundLog log() {
+        return log;
+    }
+
+    public Estimator estimator() {
+        return estimator;
+    }
+
+    /** The round in progress, or null. */
+    public OpenRound openRound() {
+        return open;
+    }
+
+    /** Opens the next round: picks its clients and derives its seed. */
+    public OpenRound startRound() {
+        if (open != null) {
+            throw new IllegalStateException("round " + open.round() + " is still open");
+        }
+        int round = log.rounds() + 1;
+        open = new OpenRound(round, FederationSeeds.round(runSeed, round), schedule.at(round - 1),
+                select(clients, perRound, FederationSeeds.selection(runSeed, round)));
+        uploads.clear();
+        return open;
+    }
+
+    /** {@code k} distinct ids of {@code 0..n−1}, ascending: a partial Fisher–Yates shuffle. */
+    static int[] select(int n, int k, long seed) {
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < k; i++) {
+            int j = i + rng.nextInt(n - i);
+            int t = ids[i];
+            ids[i] = ids[j];
+            ids[j] = t;
+        }
+        int[] chosen = Arrays.copyOf(ids, k);
+        Arrays.sort(chosen);
+        return chosen;
+    }
+
+    /**
+     * The plan for {@code client} in the open round, with every round it has not been sent yet;
+     * afterwards the server counts those rounds as sent.
+     */
+    public RoundPlan plan(int client) {
+        requireOpen();
+        if (Arrays.binarySearch(open.clients, client) < 0) {
+            throw new IllegalArgumentException("client " + client + " is not part of round " + open.round());
+        }
+        RoundPlan p = new RoundPlan(open.round(), open.roundSeed(), localSteps, batchSize, open.learningRate(),
+                missingFor(client));
+        sentThrough[client] = open.round() - 1;
+        return p;
+    }
+
+    /**
+     * The completed rounds {@code client} has not been sent, in order (for a sync outside a round,
+     * e.g. at the end of a run); marks them as sent.
+     */
+    public List<RoundAggregate> catchUp(int client) {
+        List<RoundAggregate> m = missingFor(client);
+        sentThrough[client] = log.rounds();
+        return m;
+    }
+
+    private List<RoundAggregate> missingFor(int client) {
+        Objects.checkIndex(client, clients);
+        List<RoundRecord> records = log.records();
+        List<RoundAggregate> out = new ArrayList<>(records.size() - sentThrough[client]);
+        for (int r = sentThrough[client]; r < records.size(); r++) {
+            out.add(records.get(r).aggregate());
+        }
+        return out;
+    }
+
+    /**
+     * Validates and keeps an upload of the open round.
+     *
+     * @throws ProtocolException for an upload of another round, from a client not chosen for it, a
+     *     second upload from a client, or scalars of the wrong shape (nothing is kept then)
+     */
+    public void accept(ClientUpload upload) throws ProtocolException {
+        if (open == null) {
+            throw new ProtocolException("upload from client " + upload.clientId() + " for round " + upload.round()
+                    + " while no round is open");
+        }
+        if (upload.round() != open.round()) {
+            throw new ProtocolException("upload from client " + upload.clientId() + " for round " + upload.round()
+                    + ", the open round is " + open.round());
+        }
+        if (Arrays.binarySearch(open.clients, upload.clientId()) < 0) {
+            throw new ProtocolException("client " + upload.clientId() + " was not chosen for round " + open.round());
+        }
+        if (uploads.containsKey(upload.clientId())) {
+            throw new ProtocolException("client " + upload.clientId() + " already uploaded for round " + open.round());
+        }
+        StepScalars s = upload.scalars();
+        if (s.steps() != localSteps || s.perStep() != estimator.scalarsPerStep()) {
+            throw new ProtocolException("client " + upload.clientId() + " uploaded " + s.steps() + " × " + s.perStep()
+                    + " scalars, round " + open.round() + " expects " + localSteps + " × " + estimator.scalarsPerStep());
+        }
+        uploads.put(upload.clientId(), upload);
+    }
+
+    /** Uploads received for the open round, by client id. */
+    public int uploadsReceived() {
+        return uploads.size();
+    }
+
+    /**
+     * Closes the open round once every chosen client has uploaded: aggregates, derives the updates,
+     * appends the round to the log, and returns its record.
+     */
+    public RoundRecord finishRound() throws IOException {
+        requireOpen();
+        if (uploads.size() != open.clients.length) {
+            throw new IllegalStateException("round " + open.round() + " has " + uploads.size() + " of "
+                    + open.clients.length + " uploads");
+        }
+        List<ClientUpload> ordered = new ArrayList<>(uploads.values());
+        StepScalars aggregated = aggregator.aggregate(ordered);
+        RoundAggregate aggregate = new RoundAggregate(open.round(), open.roundSeed(), open.learningRate(), aggregated);
+        RoundRecord record = new RoundRecord(aggregate, open.clients, aggregator.weights(ordered), aggregate.updates(estimator));
+        log.append(record);
+        open = null;
+        uploads.clear();
+        return record;
+    }
+
+    /** The uploads of the open round in client-id order (for metrics). */
+    public List<ClientUpload> pendingUploads() {
+        return List.copyOf(uploads.values());
+    }
+
+    private void requireOpen() {
+        if (open == null) {
+            throw new IllegalStateException("no round is open");
+        }
+    }
+}

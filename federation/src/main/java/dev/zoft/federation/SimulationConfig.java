@@ -1,0 +1,155 @@
+package dev.zoft.federation;
+
+import dev.zoft.zo.estimate.LearningRate;
+import dev.zoft.zo.train.EstimatorSpec;
+import dev.zoft.zo.task.ClassifierOptions;
+import dev.zoft.zo.task.TrainableSubset;
+import java.util.Objects;
+
+/**
+ * The settings of a federated simulation. Build one with {@link #builder()} (defaults below).
+ *
+ * @param clients         N clients, the training set split among them by Dirichlet(α) on labels (default 20)
+ * @param alpha           α of the label partition; small = skewed (default 0.5)
+ * @param clientsPerRound C clients chosen per round (default 5)
+ * @param localSteps      S local ZO steps per client per round (default 2)
+ * @param rounds          R rounds (default 20)
+ * @param batchSize       examples per local step (default 16)
+ * @param estimator       the estimator with ε, the law of z and the restore mode (default nested FedSPZO,
+ *                        P1 = 1, P2 = 4, ε = 1e-3, Gaussian, snapshot restore)
+ * @param learningRate    η of round 1 (default 1e-4)
+ * @param finalLearningRate η reached linearly at round R; NaN keeps η constant (default NaN)
+ * @param trainable       the trainable encoder subset (default all)
+ * @param splitLayer      FedSPZO's split layer, or {@link ClassifierOptions#AUTO_SPLIT} (default)
+ * @param seed            the run seed: partition, client choice, batches and directions derive from it (default 42)
+ * @param evalEvery       evaluate dev accuracy every k rounds (and after the last), 0 = only at the end (default 1)
+ * @param devSize         evaluate on a stratified subset of this many dev examples, 0 = all (default 0)
+ * @param maxTokens       texts truncated at this many tokens (default 64)
+ */
+public record SimulationConfig(int clients, double alpha, int clientsPerRound, int localSteps, int rounds,
+                               int batchSize, EstimatorSpec estimator, double learningRate,
+                               double finalLearningRate, TrainableSubset trainable, int splitLayer, long seed,
+                               int evalEvery, int devSize, int maxTokens) {
+
+    public SimulationConfig {
+        positive(clients, "clients");
+        if (!(alpha > 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException("alpha must be positive and finite, got " + alpha);
+        }
+        if (clientsPerRound < 1 || clientsPerRound > clients) {
+            throw new IllegalArgumentException("clients per round must be in [1, " + clients + "], got " + clientsPerRound);
+        }
+        positive(localSteps, "local steps");
+        positive(rounds, "rounds");
+        positive(batchSize, "batch size");
+        Objects.requireNonNull(estimator, "estimator");
+        if (!(learningRate >= 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be finite and ≥ 0, got " + learningRate);
+        }
+        if (!Double.isNaN(finalLearningRate) && (!(finalLearningRate >= 0) || !Double.isFinite(finalLearningRate))) {
+            throw new IllegalArgumentException("final learning rate must be finite and ≥ 0 (or NaN), got " + finalLearningRate);
+        }
+        Objects.requireNonNull(trainable, "trainable");
+        if (splitLayer < ClassifierOptions.AUTO_SPLIT) {
+            throw new IllegalArgumentException("split layer must be ≥ 0 or AUTO_SPLIT, got " + splitLayer);
+        }
+        if (evalEvery < 0 || devSize < 0) {
+            throw new IllegalArgumentException("evalEvery and devSize must be ≥ 0, got " + evalEvery + ", " + devSize);
+        }
+        if (maxTokens < 2) {
+            throw new IllegalArgumentException("max tokens must be at least 2, got " + maxTokens);
+        }
+    }
+
+    private static void positive(int v, String what) {
+        if (v < 1) {
+            throw new IllegalArgumentException(what + " must be ≥ 1, got " + v);
+        }
+    }
+
+    /** η per round: constant, or linear from {@link #learningRate} at round 1 to {@link #finalLearningRate} at round R. */
+    public LearningRate schedule() {
+        if (Double.isNaN(finalLearningRate) || rounds == 1) {
+            return LearningRate.constant(learningRate);
+        }
+        return LearningRate.linearDecay(learningRate, finalLearningRate, rounds - 1);
+    }
+
+    /** The classifier options this run needs: the sentiment task with this subset, split and length. */
+    public ClassifierOptions classifierOptions() {
+        return ClassifierOptions.defaults().withTrainable(trainable).withSplitLayer(splitLayer).withMaxTokens(maxTokens);
+    }
+
+    /** Whether dev accuracy is measured after round {@code round}. */
+    public boolean evaluatesAfter(int round) {
+        return round == rounds || (evalEvery > 0 && round % evalEvery == 0);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.clients = clients;
+        b.alpha = alpha;
+        b.clientsPerRound = clientsPerRound;
+        b.localSteps = localSteps;
+        b.rounds = rounds;
+        b.batchSize = batchSize;
+        b.estimator = estimator;
+        b.learningRate = learningRate;
+        b.finalLearningRate = finalLearningRate;
+        b.trainable = trainable;
+        b.splitLayer = splitLayer;
+        b.seed = seed;
+        b.evalEvery = evalEvery;
+        b.devSize = devSize;
+        b.maxTokens = maxTokens;
+        return b;
+    }
+
+    /** Mutable builder; {@link #build} validates. */
+    public static final class Builder {
+        private int clients = 20;
+        private double alpha = 0.5;
+        private int clientsPerRound = 5;
+        private int localSteps = 2;
+        private int rounds = 20;
+        private int batchSize = 16;
+        private EstimatorSpec estimator = EstimatorSpec.fedSpzo(1, 4, 1e-3f);
+        private double learningRate = 1e-4;
+        private double finalLearningRate = Double.NaN;
+        private TrainableSubset trainable = TrainableSubset.all();
+        private int splitLayer = ClassifierOptions.AUTO_SPLIT;
+        private long seed = 42;
+        private int evalEvery = 1;
+        private int devSize = 0;
+        private int maxTokens = 64;
+
+        private Builder() {
+        }
+
+        public Builder clients(int n) { clients = n; return this; }
+        public Builder alpha(double a) { alpha = a; return this; }
+        public Builder clientsPerRound(int c) { clientsPerRound = c; return this; }
+        public Builder localSteps(int s) { localSteps = s; return this; }
+        public Builder rounds(int r) { rounds = r; return this; }
+        public Builder batchSize(int b) { batchSize = b; return this; }
+        public Builder estimator(EstimatorSpec e) { estimator = e; return this; }
+        public Builder learningRate(double lr) { learningRate = lr; return this; }
+        public Builder finalLearningRate(double lr) { finalLearningRate = lr; return this; }
+        public Builder trainable(TrainableSubset t) { trainable = t; return this; }
+        public Builder splitLayer(int l) { splitLayer = l; return this; }
+        public Builder seed(long s) { seed = s; return this; }
+        public Builder evalEvery(int k) { evalEvery = k; return this; }
+        public Builder devSize(int n) { devSize = n; return this; }
+        public Builder maxTokens(int n) { maxTokens = n; return this; }
+
+        public SimulationConfig build() {
+            return new SimulationConfig(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator,
+                    learningRate, finalLearningRate, trainable, splitLayer, seed, evalEvery, devSize, maxTokens);
+        }
+    }
+}
