@@ -8,7 +8,7 @@ import dev.zoft.federation.SimulationResult;
 import dev.zoft.tensor.VectorWidth;
 import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.tensor.parallel.WorkerPool;
-import dev.zoft.weights.BundledModel;
+
 import dev.zoft.zo.data.Dataset;
 import dev.zoft.zo.data.DatasetReader;
 import dev.zoft.zo.data.DatasetSplits;
@@ -16,6 +16,7 @@ import dev.zoft.zo.data.Datasets;
 import dev.zoft.zo.data.ReadOptions;
 import dev.zoft.zo.metrics.RoundMetrics;
 import dev.zoft.zo.task.EncoderClassifier;
+import dev.zoft.zo.train.BaseModel;
 import dev.zoft.zo.train.EstimatorSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,7 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -130,11 +131,10 @@ final class SimulateCommand implements Command {
         out.printf(Locale.ROOT, "federation: %d clients (Dirichlet alpha %s), %d per round, %d local steps, %d rounds%n",
                 clients, alpha, perRound, localSteps, rounds);
         out.println("training: " + t.describe());
-        BundledModel bundled = BundledModel.ALL_MINILM_L6_V2;
-        byte[] digest = HexFormat.of().parseHex(bundled.onnxResource().sha256());
+        BaseModel base = BaseModel.bundledMiniLm();
         try (WorkerPool pool = WorkerPool.create();
-             EncoderClassifier model = EncoderClassifier.miniLm(Kernels.create(VectorWidth.configured(), pool), config.classifierOptions());
-             FederatedSimulation sim = new FederatedSimulation(config, model, pool, data, "all-MiniLM-L6-v2", digest, outDir);
+             EncoderClassifier model = base.classifier(Kernels.create(VectorWidth.configured(), pool), config.classifierOptions());
+             FederatedSimulation sim = new FederatedSimulation(config, model, pool, data, base.name(), base.sha256(), outDir);
              MetricsCsv csv = MetricsCsv.create(outDir.resolve("metrics.csv"))) {
             out.printf(Locale.ROOT, "model: all-MiniLM-L6-v2, %d trainable parameters (subset %s, split %d), %d threads%n",
                     model.parameters().size(), t.subset().spec(), model.splitLayer(), pool.threads());
