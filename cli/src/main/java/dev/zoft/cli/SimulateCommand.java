@@ -78,8 +78,10 @@ final class SimulateCommand implements Command {
                 round to the log. With no options: the bundled demo set, a few minutes on 2 cores.
 
                   --data PATH       a GLUE SST-2 folder (train.tsv + dev.tsv), or a train file
-                                    (.tsv, .csv, .jsonl; then --dev is required); default: demo set
+                                    (.tsv, .csv, .jsonl; its dev set is --dev, else a held-out
+                                    fifth); default: demo set
                   --dev FILE        the dev file (overrides the folder's dev.tsv)
+                  --skip-malformed  skip malformed rows (and print what was skipped) instead of failing
                   --clients N       clients in the federation (default %d)
                   --alpha A         Dirichlet concentration of the label split (default %s)
                   --per-round C     clients per round (default %d)
@@ -100,7 +102,7 @@ final class SimulateCommand implements Command {
 
     @Override
     public int run(List<String> argv, PrintStream out) throws IOException {
-        Args args = Args.parse(argv, TrainingOptions.withValued(OWN.toArray(String[]::new)), Set.of());
+        Args args = Args.parse(argv, TrainingOptions.withValued(OWN.toArray(String[]::new)), Set.of("skip-malformed"));
         args.noPositional("simulate");
         TrainingOptions t = TrainingOptions.parse(args, DEFAULTS);
         int clients = args.integer("clients", DEFAULT_CLIENTS, 1, 1_000_000);
@@ -122,7 +124,7 @@ final class SimulateCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        DatasetSplits data = loadData(args);
+        DatasetSplits data = DataOptions.trainAndDev(args, t.seed(), out);
         if (data.train().size() < clients) {
             throw new UsageException("--clients " + clients + " exceeds the " + data.train().size() + " training examples");
         }
@@ -160,38 +162,6 @@ final class SimulateCommand implements Command {
                     + outDir);
         }
         return 0;
-    }
-
-    /** The training and dev sets the arguments name (the demo set by default). */
-    private static DatasetSplits loadData(Args args) throws IOException {
-        String data = args.string("data", null);
-        String dev = args.string("dev", null);
-        if (data == null) {
-            if (dev != null) {
-                throw new UsageException("--dev needs --data (the demo set has its own dev split)");
-            }
-            return Datasets.demo();
-        }
-        Path path = Path.of(data);
-        if (Files.isDirectory(path)) {
-            DatasetSplits sst2 = Datasets.sst2(path);
-            return dev == null ? sst2 : new DatasetSplits(sst2.train(), read(Path.of(dev)));
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new NoSuchFileException(data, null, "no such file or folder (--data)");
-        }
-        if (dev == null) {
-            throw new UsageException("--data names a file: give the dev set with --dev");
-        }
-        try {
-            return new DatasetSplits(read(path), read(Path.of(dev)));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-    }
-
-    private static Dataset read(Path file) throws IOException {
-        return DatasetReader.load(file, ReadOptions.defaults()).dataset();
     }
 
     /** Prints every evaluated round, appends every row to the CSV, and moves the progress bar per client. */
