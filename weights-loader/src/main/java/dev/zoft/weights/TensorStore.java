@@ -1,5 +1,6 @@
 package dev.zoft.weights;
 
+import dev.zoft.tensor.Closeables;
 import dev.zoft.tensor.Tensor;
 
 import java.nio.file.Path;
@@ -146,7 +147,7 @@ public final class TensorStore implements AutoCloseable, Iterable<Map.Entry<Stri
             return;
         }
         closed = true;
-        closeAll(owned, source);
+        Closeables.closeAllReversed(owned, source);
     }
 
     @Override
@@ -174,24 +175,6 @@ public final class TensorStore implements AutoCloseable, Iterable<Map.Entry<Stri
             }
         }
         return similar.isEmpty() ? "" : "; similar: " + String.join(", ", similar);
-    }
-
-    static void closeAll(List<? extends AutoCloseable> resources, String source) {
-        RuntimeException first = null;
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = new IllegalStateException("closing " + source + " failed", e);
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
     }
 
     /**
@@ -268,7 +251,7 @@ public final class TensorStore implements AutoCloseable, Iterable<Map.Entry<Stri
         public void abort() {
             if (!done) {
                 done = true;
-                closeAll(owned, source);
+                Closeables.closeAllReversed(owned, source);
             }
         }
     }

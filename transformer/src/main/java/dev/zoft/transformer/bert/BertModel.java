@@ -1,5 +1,6 @@
 package dev.zoft.transformer.bert;
 
+import dev.zoft.tensor.Closeables;
 import dev.zoft.tensor.DType;
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.VectorWidth;
@@ -321,20 +322,6 @@ public final class BertModel implements AutoCloseable {
             scratch.close();
             scratch = null;
         }
-        RuntimeException failure = null;
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("closing " + owned.get(i) + " failed", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Closeables.closeAllReversed(owned);
     }
 }

@@ -1,5 +1,6 @@
 package dev.zoft.zo.task;
 
+import dev.zoft.tensor.Closeables;
 import dev.zoft.tensor.DType;
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.VectorWidth;
@@ -424,21 +425,7 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
         if (scratchArena != null) {
             scratchArena.close();
         }
-        RuntimeException failure = null;
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("closing " + owned.get(i) + " failed", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Closeables.closeAllReversed(owned);
     }
 
     /**
