@@ -154,7 +154,7 @@ public final class DecoderCheckpoint implements AutoCloseable {
         c.put("intermediate_size", m.getInt(arch + ".feed_forward_length"));
         c.put("num_hidden_layers", m.getInt(arch + ".block_count"));
         c.put("num_attention_heads", heads);
-        c.put("num_key_value_heads", m.findLong(arch + ".attention.head_count_kv").orElse(heads));
+        c.put("num_key_value_heads", m.contains(arch + ".attention.head_count_kv") ? m.getInt(arch + ".attention.head_count_kv") : heads);
         if (m.contains(arch + ".attention.key_length")) {
             c.put("head_dim", m.getInt(arch + ".attention.key_length"));
         }
@@ -165,12 +165,14 @@ public final class DecoderCheckpoint implements AutoCloseable {
             ObjectNode s = c.putObject("rope_scaling");
             s.put("rope_type", scaling.get());
             m.findDouble(arch + ".rope.scaling.factor").ifPresent(f -> s.put("factor", f));
-            m.findLong(arch + ".rope.scaling.original_context_length").ifPresent(n -> s.put("original_max_position_embeddings", n));
+            if (m.contains(arch + ".rope.scaling.original_context_length")) {
+                s.put("original_max_position_embeddings", m.getInt(arch + ".rope.scaling.original_context_length"));
+            }
         } else {
             c.putNull("rope_scaling");
         }
         c.put("vocab_size", vocabSize(g, m, arch));
-        c.put("max_position_embeddings", m.getLong(arch + ".context_length"));
+        c.put("max_position_embeddings", m.getInt(arch + ".context_length"));
         c.put("tie_word_embeddings", tied);
         c.put("attention_bias", qkvBias);
         c.put("hidden_act", "silu");
@@ -186,9 +188,9 @@ public final class DecoderCheckpoint implements AutoCloseable {
         c.put("n_embd", embd);
         c.put("n_layer", m.getInt("gpt2.block_count"));
         c.put("n_head", m.getInt("gpt2.attention.head_count"));
-        c.put("n_inner", m.findLong("gpt2.feed_forward_length").orElse(4L * embd));
-        c.put("n_positions", m.getLong("gpt2.context_length"));
-        c.put("n_ctx", m.getLong("gpt2.context_length"));
+        c.put("n_inner", m.contains("gpt2.feed_forward_length") ? m.getInt("gpt2.feed_forward_length") : 4 * embd);
+        c.put("n_positions", m.getInt("gpt2.context_length"));
+        c.put("n_ctx", m.getInt("gpt2.context_length"));
         c.put("layer_norm_epsilon", m.findDouble("gpt2.attention.layer_norm_epsilon").orElse(1e-5));
         c.put("activation_function", "gelu_new");
         c.put("vocab_size", vocabSize(g, m, "gpt2"));
@@ -197,21 +199,29 @@ public final class DecoderCheckpoint implements AutoCloseable {
         return c;
     }
 
-    private static long vocabSize(GgufFile g, GgufMetadata m, String arch) {
+    private static int vocabSize(GgufFile g, GgufMetadata m, String arch) {
         for (var info : g.tensorInfos()) {
             if (info.name().equals("token_embd.weight") && info.dims().length == 2) {
-                return info.dims()[1];
+                long v = info.dims()[1];
+                if (v > Integer.MAX_VALUE) {
+                    throw new WeightFormatException(g.path(), "token_embd.weight has " + v + " rows, more than an int vocabulary");
+                }
+                return (int) v;
             }
         }
         if (m.contains(arch + ".vocab_size")) {
-            return m.getLong(arch + ".vocab_size");
+            return m.getInt(arch + ".vocab_size");
         }
         return m.getStringArray("tokenizer.ggml.tokens").size();
     }
 
     private static void tokenIds(ObjectNode c, GgufMetadata m) {
-        m.findLong("tokenizer.ggml.bos_token_id").ifPresent(v -> c.put("bos_token_id", v));
-        m.findLong("tokenizer.ggml.eos_token_id").ifPresent(v -> c.put("eos_token_id", v));
+        for (String which : new String[]{"bos", "eos"}) {
+            String key = "tokenizer.ggml." + which + "_token_id";
+            if (m.contains(key)) {
+                c.put(which + "_token_id", m.getInt(key));
+            }
+        }
     }
 
     // ---------------------------------------------------------------- llama2.c
