@@ -348,6 +348,19 @@ class DecoderCheckpointTest {
     }
 
     @Test
+    void weightFilesOpensGgufAndLlama2cUnderTheirOwnNames() {
+        Path gguf = FILES.dir().resolve("wf.gguf");
+        try (Llama2cCheckpoint ck = Llama2cCheckpoint.open(stories())) {
+            Llama2cToGguf.convert(ck, gguf, GgmlType.F32);
+        }
+        try (TensorStore a = WeightFiles.open(stories()); TensorStore b = WeightFiles.open(gguf)) {
+            assertTrue(a.contains("layers.0.attention.wq.weight"));
+            assertTrue(b.contains("blk.0.attn_q.weight"));
+            assertEquals(a.totalElements(), b.totalElements());
+        }
+    }
+
+    @Test
     void unsupportedArchitectureAndKind() {
         Path f = FILES.dir().resolve("bert.gguf");
         new GgufWriter().putString("general.architecture", "bert").write(f);
