@@ -35,7 +35,9 @@ import java.util.Optional;
  * {@code h.N.ln_1.*}, {@code h.N.attn.c_attn.*}, {@code h.N.attn.c_proj.*}, {@code h.N.ln_2.*},
  * {@code h.N.mlp.c_fc.*}, {@code h.N.mlp.c_proj.*}, {@code ln_f.*}. Other model types from a
  * Hugging Face folder (e.g. OPT) keep the folder's names. GGUF tensors without a Hugging Face
- * counterpart (llama.cpp's {@code rope_freqs.weight}) keep their GGUF name.
+ * counterpart keep their GGUF name; in particular llama.cpp's {@value #ROPE_FREQS} (Llama-3.1/3.2
+ * RoPE scaling, one divisor per rotated pair: llama.cpp uses {@code theta_i / factor_i}), which the
+ * config then names under {@code "rope_freq_factors"} since GGUF has no {@code rope_scaling} for it.
  *
  * <p><b>Layout.</b> Every linear weight is {@code [out, in]} row-major. GPT-2's Hugging Face
  * checkpoints store {@code Conv1D} weights {@code [in, out]}: those four per layer are transposed
@@ -55,6 +57,8 @@ import java.util.Optional;
 public final class DecoderCheckpoint implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_CONFIG_BYTES = 16L << 20;
+    /** llama.cpp's tensor of Llama-3 RoPE frequency divisors ({@code theta_i / factor_i}), kept under this name. */
+    public static final String ROPE_FREQS = "rope_freqs.weight";
 
     private final String source;
     private final TensorStore tensors;
@@ -173,6 +177,10 @@ public final class DecoderCheckpoint implements AutoCloseable {
         }
         c.put("vocab_size", vocabSize(g, m, arch));
         c.put("max_position_embeddings", m.getInt(arch + ".context_length"));
+        if (g.tensorInfos().stream().anyMatch(t -> t.name().equals(ROPE_FREQS))) {
+            // Llama-3 scaling as llama.cpp stores it: per-frequency divisors instead of config values
+            c.put("rope_freq_factors", ROPE_FREQS);
+        }
         c.put("tie_word_embeddings", tied);
         c.put("attention_bias", qkvBias);
         c.put("hidden_act", "silu");
@@ -402,7 +410,8 @@ public final class DecoderCheckpoint implements AutoCloseable {
             long vocab = intKey("vocab_size");
             expect(missing, "wte.weight", vocab, d);
             expect(missing, "wpe.weight", intKey("n_positions"), d);
-            for (int i = 0; i < intKey("n_layer"); i++) {
+            long layers = intKey("n_layer");
+            for (int i = 0; i < layers && missing.size() <= 8; i++) {
                 String p = "h." + i + ".";
                 for (String ln : new String[]{"ln_1", "ln_2"}) {
                     expect(missing, p + ln + ".weight", d);
@@ -430,7 +439,9 @@ public final class DecoderCheckpoint implements AutoCloseable {
             long inter = intKey("intermediate_size");
             long vocab = intKey("vocab_size");
             expect(missing, "model.embed_tokens.weight", vocab, d);
-            for (int i = 0; i < intKey("num_hidden_layers"); i++) {
+            long layers = intKey("num_hidden_layers");
+            // stop early: a hostile layer count must not build a list of a billion missing names
+            for (int i = 0; i < layers && missing.size() <= 8; i++) {
                 String p = "model.layers." + i + ".";
                 expect(missing, p + "input_layernorm.weight", d);
                 expect(missing, p + "self_attn.q_proj.weight", heads * headDim, d);
@@ -455,8 +466,8 @@ public final class DecoderCheckpoint implements AutoCloseable {
             }
         }
         if (!missing.isEmpty()) {
-            throw new WeightFormatException(source, missing.size() + " decoder tensors are missing: "
-                    + (missing.size() > 8 ? missing.subList(0, 8) + "..." : missing));
+            throw new WeightFormatException(source, (missing.size() > 8 ? "more than 8" : String.valueOf(missing.size()))
+                    + " decoder tensors are missing: " + (missing.size() > 8 ? missing.subList(0, 8) + "..." : missing));
         }
     }
 

@@ -220,9 +220,12 @@ class DecoderCheckpointTest {
                 w.addTensor(GgufTensorNames.fromHuggingFace("llama", e.getKey()).orElseThrow(), t,
                         t.rank() == 2 ? GgmlType.Q8_0 : GgmlType.F32);
             }
+            w.addTensor(DecoderCheckpoint.ROPE_FREQS, Tensor.of(arena, new float[]{1, 1, 2, 4, 8, 8, 8, 8}, 8));
             w.write(f);
             try (DecoderCheckpoint d = DecoderCheckpoint.open(f)) {
                 assertEquals(RopeLayout.INTERLEAVED, d.ropeLayout());
+                assertEquals(DecoderCheckpoint.ROPE_FREQS, d.config().get("rope_freq_factors").asText());
+                assertEquals(4f, d.tensors().get(DecoderCheckpoint.ROPE_FREQS).getFloat(3));
                 assertTrue(d.config().get("tie_word_embeddings").asBoolean());
                 assertEquals(2, d.config().get("num_key_value_heads").asInt(), "head_count_kv defaults to head_count");
                 assertEquals(DType.F32, d.tensors().get("model.layers.0.mlp.up_proj.weight").dtype());
@@ -313,6 +316,9 @@ class DecoderCheckpointTest {
                     () -> DecoderCheckpoint.open(hfFolder("hf-missing", missing, config)).close());
             assertTrue(e.getMessage().contains("2 decoder tensors are missing") && e.getMessage().contains("model.layers.1.mlp.up_proj.weight")
                     && e.getMessage().contains("lm_head.weight"), e.getMessage());
+            String huge = config.replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 2000000000");
+            e = assertThrows(WeightFormatException.class, () -> DecoderCheckpoint.open(hfFolder("hf-huge", hf, huge)).close());
+            assertTrue(e.getMessage().contains("more than 8 decoder tensors are missing"), e.getMessage());
             String wrong = config.replace("\"intermediate_size\": 24", "\"intermediate_size\": 25");
             e = assertThrows(WeightFormatException.class, () -> DecoderCheckpoint.open(hfFolder("hf-wrong", hf, wrong)).close());
             assertTrue(e.getMessage().contains("model.layers.0.mlp.gate_proj.weight") && e.getMessage().contains("[25, 16]"), e.getMessage());
