@@ -9,8 +9,6 @@ import dev.zoft.weights.gguf.GgufFile;
 import dev.zoft.weights.gguf.GgufTensorNames;
 import dev.zoft.weights.gguf.GgufWriter;
 import dev.zoft.weights.gguf.SharedAssets;
-import dev.zoft.weights.llama2c.Llama2cCheckpoint;
-import dev.zoft.weights.llama2c.Llama2cToGguf;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -69,8 +67,8 @@ class DecoderCheckpointTest {
     @Test
     void stories260KConvertedToGgufReadsBackIdentically() throws IOException {
         Path gguf = FILES.dir().resolve("stories260K.gguf");
-        try (Llama2cCheckpoint ck = Llama2cCheckpoint.open(stories())) {
-            Llama2cToGguf.convert(ck, gguf, GgmlType.F32);
+        try (DecoderCheckpoint ck = DecoderCheckpoint.open(stories())) {
+            DecoderToGguf.convert(ck, gguf, GgmlType.F32);
         }
         try (DecoderCheckpoint bin = DecoderCheckpoint.open(stories()); DecoderCheckpoint g = DecoderCheckpoint.open(gguf)) {
             assertEquals(RopeLayout.INTERLEAVED, g.ropeLayout(), "GGUF llama keeps llama.cpp's interleaved Q/K");
@@ -102,9 +100,9 @@ class DecoderCheckpointTest {
     void stories260KConvertedToQ8_0AndF16() {
         Path q8 = FILES.dir().resolve("stories260K-q8.gguf");
         Path f16 = FILES.dir().resolve("stories260K-f16.gguf");
-        try (Llama2cCheckpoint ck = Llama2cCheckpoint.open(stories())) {
-            Llama2cToGguf.convert(ck, q8, GgmlType.Q8_0);
-            Llama2cToGguf.convert(ck, f16, GgmlType.F16);
+        try (DecoderCheckpoint ck = DecoderCheckpoint.open(stories())) {
+            DecoderToGguf.convert(ck, q8, GgmlType.Q8_0);
+            DecoderToGguf.convert(ck, f16, GgmlType.F16);
         }
         try (GgufFile g = GgufFile.open(q8)) {
             assertEquals(GgmlType.Q8_0, g.tensorInfo("blk.0.attn_q.weight").type());
@@ -354,10 +352,72 @@ class DecoderCheckpointTest {
     }
 
     @Test
+    void huggingFaceFoldersConvertToGgufWithLlamaCppsQkOrder() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            int d = 16;
+            int heads = 4;
+            int kv = 2;
+            for (String type : new String[]{"llama", "qwen2"}) {
+                boolean qwen = type.equals("qwen2");
+                Map<String, Tensor> hf = llamaWeights(arena, new Random(7), d, heads, kv, 24, 10, 2, qwen, false);
+                String config = """
+                        {"model_type": "%s", "hidden_size": 16, "intermediate_size": 24, "num_hidden_layers": 2,
+                         "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 10, "rms_norm_eps": 1e-6,
+                         "rope_theta": 500000.0, "max_position_embeddings": 64, "tie_word_embeddings": true,
+                         "bos_token_id": 5}""".formatted(type);
+                Path gguf = FILES.dir().resolve(type + "-from-hf.gguf");
+                try (DecoderCheckpoint src = DecoderCheckpoint.open(hfFolder("hf-" + type + "-conv", hf, config))) {
+                    DecoderToGguf.convert(src, gguf, GgmlType.F32);
+                }
+                try (DecoderCheckpoint g = DecoderCheckpoint.open(gguf)) {
+                    assertEquals(qwen ? RopeLayout.HALF_SPLIT : RopeLayout.INTERLEAVED, g.ropeLayout());
+                    assertEquals(hf.keySet(), g.tensors().names());
+                    assertEquals(500000.0, g.config().get("rope_theta").asDouble());
+                    assertEquals(5, g.config().get("bos_token_id").asInt());
+                    assertTrue(g.config().get("tie_word_embeddings").asBoolean());
+                    for (Map.Entry<String, Tensor> e : hf.entrySet()) {
+                        String name = e.getKey();
+                        float[] want = e.getValue().toFloatArray();
+                        Tensor got = g.tensors().get(name);
+                        if (!qwen && (name.contains("q_proj") || name.contains("k_proj"))) {
+                            int h = name.contains("q_proj") ? heads : kv;
+                            assertFalse(java.util.Arrays.equals(want, got.toFloatArray()), name + " is permuted for llama.cpp");
+                            got = RopePermutation.toHalfSplit(got, h, arena);
+                        }
+                        assertArrayEquals(want, got.toFloatArray(), name);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void gpt2FolderConvertsToGgufAndBack() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            Map<String, Tensor> conv = gpt2Weights(arena, new Random(8), 8, 11, 2, true);
+            String config = """
+                    {"model_type": "gpt2", "n_embd": 8, "n_layer": 2, "n_head": 2, "n_positions": 16, "n_ctx": 16,
+                     "vocab_size": 11, "layer_norm_epsilon": 1e-5}""";
+            Path gguf = FILES.dir().resolve("gpt2-from-hf.gguf");
+            try (DecoderCheckpoint src = DecoderCheckpoint.open(hfFolder("hf-gpt2-conv", conv, config));
+                 Arena a = Arena.ofConfined()) {
+                DecoderToGguf.writer(src, GgmlType.F32, a).write(gguf);
+                try (DecoderCheckpoint g = DecoderCheckpoint.open(gguf)) {
+                    assertEquals(src.tensors().names(), g.tensors().names());
+                    for (String name : src.tensors().names()) {
+                        assertArrayEquals(src.tensors().get(name).toFloatArray(), g.tensors().get(name).toFloatArray(), name);
+                    }
+                    assertEquals(32, g.config().get("n_inner").asInt());
+                }
+            }
+        }
+    }
+
+    @Test
     void weightFilesOpensGgufAndLlama2cUnderTheirOwnNames() {
         Path gguf = FILES.dir().resolve("wf.gguf");
-        try (Llama2cCheckpoint ck = Llama2cCheckpoint.open(stories())) {
-            Llama2cToGguf.convert(ck, gguf, GgmlType.F32);
+        try (DecoderCheckpoint ck = DecoderCheckpoint.open(stories())) {
+            DecoderToGguf.convert(ck, gguf, GgmlType.F32);
         }
         try (TensorStore a = WeightFiles.open(stories()); TensorStore b = WeightFiles.open(gguf)) {
             assertTrue(a.contains("layers.0.attention.wq.weight"));
