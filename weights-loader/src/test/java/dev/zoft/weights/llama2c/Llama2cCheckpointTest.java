@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** llama2.c checkpoints: the real stories260K file, and legacy/v1 files written by the tests, intact and damaged. */
-class Llama2cCheckpointTest {
+public class Llama2cCheckpointTest {
     static final FuzzFiles FILES = new FuzzFiles("zoft-l2c");
 
     @AfterAll
@@ -73,7 +73,7 @@ class Llama2cCheckpointTest {
     }
 
     /** Random weights for {@code c} under llama2.c names, each element distinct so that a misplaced tensor shows. */
-    static Map<String, Tensor> randomWeights(Arena arena, Llama2cConfig c, long seed) {
+    public static Map<String, Tensor> randomWeights(Arena arena, Llama2cConfig c, long seed) {
         Map<String, Tensor> out = new java.util.LinkedHashMap<>();
         java.util.Random r = new java.util.Random(seed);
         for (Map.Entry<String, long[]> e : Llama2cCheckpoint.tensorShapes(c, 1).entrySet()) {
