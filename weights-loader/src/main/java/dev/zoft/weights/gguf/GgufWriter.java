@@ -6,7 +6,6 @@ import dev.zoft.weights.SafetensorsWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -390,33 +389,49 @@ public final class GgufWriter {
             return;
         }
         long n = src.numel();
-        try (Arena arena = Arena.ofConfined()) {
-            if (p.type == GgmlType.Q8_0) {
-                // Chunks of whole 32-element blocks (row lengths are multiples of 32 too).
-                long chunk = Math.max(Q8_0.BLOCK, (long) CHUNK_ELEMENTS / Q8_0.BLOCK * Q8_0.BLOCK);
-                MemorySegment buf = arena.allocate(chunk / Q8_0.BLOCK * Q8_0.BLOCK_BYTES);
-                for (long from = 0; from < n; from += chunk) {
-                    long m = Math.min(chunk, n - from);
-                    long base = from;
-                    MemorySegment out = buf.asSlice(0, m / Q8_0.BLOCK * Q8_0.BLOCK_BYTES);
-                    Q8_0.quantize(i -> src.getFloat(base + i), m, out);
-                    writeSegment(ch, out);
+        // Chunks of whole 32-element blocks (row lengths are multiples of 32 for Q8_0 too).
+        float[] x = new float[CHUNK_ELEMENTS];
+        int size = p.type == GgmlType.Q8_0 ? Q8_0.BLOCK_BYTES : p.type == GgmlType.F32 ? 4 : 2;
+        int perChunk = p.type == GgmlType.Q8_0 ? CHUNK_ELEMENTS / Q8_0.BLOCK : CHUNK_ELEMENTS;
+        byte[] out = new byte[perChunk * size];
+        ByteBuffer le = ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long from = 0; from < n; from += CHUNK_ELEMENTS) {
+            int m = (int) Math.min(CHUNK_ELEMENTS, n - from);
+            read(src, from, x, m);
+            int bytes;
+            switch (p.type) {
+                case Q8_0 -> {
+                    Q8_0.quantize(x, m, out, 0);
+                    bytes = m / Q8_0.BLOCK * Q8_0.BLOCK_BYTES;
                 }
-                return;
-            }
-            int size = p.type == GgmlType.F32 ? 4 : 2;
-            MemorySegment buf = arena.allocate((long) CHUNK_ELEMENTS * size);
-            for (long from = 0; from < n; from += CHUNK_ELEMENTS) {
-                int m = (int) Math.min(CHUNK_ELEMENTS, n - from);
-                for (int i = 0; i < m; i++) {
-                    float x = src.getFloat(from + i);
-                    switch (p.type) {
-                        case F32 -> buf.setAtIndex(Tensor.F32_LE, i, x);
-                        case F16 -> buf.setAtIndex(Tensor.U16_LE, i, Float.floatToFloat16(x));
-                        default -> buf.setAtIndex(Tensor.U16_LE, i, toBf16(x));
+                case F32 -> {
+                    le.asFloatBuffer().put(x, 0, m);
+                    bytes = 4 * m;
+                }
+                case F16 -> {
+                    for (int i = 0; i < m; i++) {
+                        le.putShort(2 * i, Float.floatToFloat16(x[i]));
                     }
+                    bytes = 2 * m;
                 }
-                writeSegment(ch, buf.asSlice(0, (long) m * size));
+                default -> {
+                    for (int i = 0; i < m; i++) {
+                        le.putShort(2 * i, toBf16(x[i]));
+                    }
+                    bytes = 2 * m;
+                }
+            }
+            writeFully(ch, ByteBuffer.wrap(out, 0, bytes));
+        }
+    }
+
+    /** Elements {@code [from, from + m)} of {@code src} as floats. */
+    private static void read(Tensor src, long from, float[] x, int m) {
+        if (src.dtype() == dev.zoft.tensor.DType.F32) {
+            MemorySegment.copy(src.segment(), Tensor.F32_LE, from * 4, x, 0, m);
+        } else {
+            for (int i = 0; i < m; i++) {
+                x[i] = src.getFloat(from + i);
             }
         }
     }
