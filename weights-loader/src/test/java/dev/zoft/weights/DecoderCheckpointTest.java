@@ -307,6 +307,16 @@ class DecoderCheckpointTest {
                 assertEquals(hf.keySet(), d.tensors().names());
                 assertEquals(JSON.readTree(config), d.config());
             }
+            Path sharded = FILES.dir().resolve("hf-llama-sharded");
+            Files.createDirectories(sharded);
+            SafetensorsWriter.writeSharded(sharded, hf, Map.of(), 2048);
+            Files.writeString(sharded.resolve("config.json"), config);
+            try (DecoderCheckpoint d = DecoderCheckpoint.open(sharded)) {
+                assertTrue(d.tensors().files().size() > 3, "several shards: " + d.tensors().files());
+                assertEquals(hf.keySet(), d.tensors().names());
+                assertArrayEquals(hf.get("model.layers.1.mlp.down_proj.weight").toFloatArray(),
+                        d.tensors().get("model.layers.1.mlp.down_proj.weight").toFloatArray());
+            }
             Map<String, Tensor> missing = new LinkedHashMap<>(hf);
             missing.remove("model.layers.1.mlp.up_proj.weight");
             missing.remove("lm_head.weight");
