@@ -57,7 +57,9 @@ public final class TrimmedMean implements Aggregator {
         float[] out = new float[shape.size()];
         for (int i = 0; i < out.length; i++) {
             Coordinates.sortedColumn(uploads, i, column);
-            double sum = 0;
+            // From −0, not +0: −0 + x = x for every x, and a column of −0 keeps its sign, so that
+            // unanimous uploads come back bit for bit.
+            double sum = -0.0;
             for (int c = k; c < n - k; c++) {
                 sum += column[c];
             }
