@@ -53,7 +53,7 @@ final class SimulateCommand implements Command {
     static final int DEFAULT_EVAL_EVERY = 5;
 
     private static final Set<String> OWN = Set.of("data", "dev", "clients", "alpha", "per-round", "local-steps",
-            "rounds", "eval-every", "dev-size", "out", "aggregator", "dp-clip", "dp-noise", "dp-delta", "attack", "attackers");
+            "rounds", "eval-every", "dev-size", "out", "aggregator", "dp-clip", "dp-noise", "dp-delta", "dp-mode", "attack", "attackers");
     static final double DEFAULT_DP_DELTA = 1e-5;
     static final double DEFAULT_ATTACKERS = 0.2;
 
@@ -98,6 +98,9 @@ final class SimulateCommand implements Command {
                                     scalars to L2 norm C on the device, then add Gaussian noise
                   --dp-noise SIGMA  the noise multiplier: noise N(0, (SIGMA*C)^2) per scalar
                   --dp-delta D      delta of the reported (epsilon, delta) (default %s)
+                  --dp-mode M       local (default: each device clips and noises its own
+                                    upload, nothing to trust) or central (the server clips,
+                                    sums and noises once: less noise, a trusted server; mean only)
                   --attack KIND:V   simulate poisoning clients: flip:K uploads -K x the true
                                     scalars, constant:V uploads V, random:V uniform in [-V, V]
                   --attackers F     fraction of the clients that attack (default %s with --attack)
@@ -135,13 +138,15 @@ final class SimulateCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--aggregator: " + e.getMessage());
         }
-        if (args.has("dp-clip") || args.has("dp-noise") || args.has("dp-delta")) {
+        if (args.has("dp-clip") || args.has("dp-noise") || args.has("dp-delta") || args.has("dp-mode")) {
             if (!args.has("dp-clip") || !args.has("dp-noise")) {
                 throw new UsageException("differential privacy needs both --dp-clip and --dp-noise");
             }
             try {
                 privacy = new DpSettings(args.real("dp-clip", 0, Double.MIN_VALUE, 1e30),
-                        args.real("dp-noise", 0, Double.MIN_VALUE, 1e30), args.real("dp-delta", DEFAULT_DP_DELTA, 0, 1));
+                        args.real("dp-noise", 0, Double.MIN_VALUE, 1e30), args.real("dp-delta", DEFAULT_DP_DELTA, 0, 1),
+                        args.choice("dp-mode", "local", List.of("local", "central")).equals("central")
+                                ? DpSettings.Mode.CENTRAL : DpSettings.Mode.LOCAL);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -175,9 +180,11 @@ final class SimulateCommand implements Command {
         out.printf(Locale.ROOT, "federation: %d clients (Dirichlet alpha %s), %d per round, %d local steps, %d rounds%n",
                 clients, alpha, perRound, localSteps, rounds);
         out.println("training: " + t.describe());
-        out.println("aggregation: " + aggregator.create()
+        out.println("aggregation: " + (privacy != null && privacy.mode() == DpSettings.Mode.CENTRAL
+                ? "unweighted mean of the clipped uploads + server noise" : aggregator.create().toString())
                 + (poisoning == null ? "" : "; simulated poisoning: " + poisoning)
-                + (privacy == null ? "" : "; local DP on the uploads: " + privacy.describe()));
+                + (privacy == null ? "" : "; " + (privacy.mode() == DpSettings.Mode.LOCAL ? "local" : "central")
+                        + " DP on the uploads: " + privacy.describe()));
         BaseModel base = BaseModel.bundledMiniLm();
         try (WorkerPool pool = WorkerPool.create();
              EncoderClassifier model = base.classifier(Kernels.create(VectorWidth.configured(), pool), config.classifierOptions());

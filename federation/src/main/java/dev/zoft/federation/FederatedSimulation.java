@@ -1,6 +1,8 @@
 package dev.zoft.federation;
 
 import dev.zoft.federation.aggregate.AggregatorSpec;
+import dev.zoft.federation.privacy.CentralGaussianMean;
+import dev.zoft.federation.privacy.DpSettings;
 import dev.zoft.federation.privacy.LocalGaussianPrivacy;
 import dev.zoft.federation.privacy.PrivacyReport;
 import dev.zoft.federation.protocol.ClientUpload;
@@ -45,11 +47,12 @@ import java.util.Objects;
  * evaluated, wall seconds since {@link #run} started. Row 0 is the zero-shot model.
  *
  * <p><b>Robustness and privacy.</b> The server aggregates with {@link SimulationConfig#aggregator}.
- * With {@link SimulationConfig#privacy} every client privatizes its uploads on the device
- * ({@link LocalGaussianPrivacy}, its secret seed derived from the run seed in domain
- * {@value #DP_SECRET_DOMAIN} so a run is reproducible), the round metrics report the clients' true
- * losses (the simulator sees them; the server does not), and the result carries the run's
- * {@link PrivacyReport}. With {@link SimulationConfig#poisoning} the chosen attacker clients
+ * With {@link SimulationConfig#privacy} in local mode every client privatizes its uploads on the
+ * device ({@link LocalGaussianPrivacy}, its secret seed derived from the run seed in domain
+ * {@value #DP_SECRET_DOMAIN} so a run is reproducible) and the round metrics report the clients' true
+ * losses (the simulator sees them; the server does not); in central mode the server aggregates with
+ * {@link CentralGaussianMean} (its secret from domain {@value #CENTRAL_DP_SECRET_DOMAIN}). Either way
+ * the result carries the run's {@link PrivacyReport}. With {@link SimulationConfig#poisoning} the chosen attacker clients
  * replace their uploads before sending them (simulation only).
  *
  * <p>Deterministic: the same configuration, data and base model give bit-identical metrics (wall
@@ -61,6 +64,8 @@ public final class FederatedSimulation implements AutoCloseable {
     public static final int EVAL_BATCH = 32;
     /** The seed domain of the simulated clients' secret DP seeds. */
     public static final long DP_SECRET_DOMAIN = 49;
+    /** The seed domain of the simulated server's secret seed for central DP. */
+    public static final long CENTRAL_DP_SECRET_DOMAIN = 50;
 
     private final SimulationConfig config;
     private final EncoderClassifier model;
@@ -110,10 +115,10 @@ public final class FederatedSimulation implements AutoCloseable {
                 model.parameters().size());
         this.log = logDirectory == null ? RoundLog.inMemory(header) : RoundLog.create(logDirectory, header);
         this.server = new Server(config.clients(), config.clientsPerRound(), config.localSteps(), config.batchSize(),
-                config.schedule(), config.seed(), estimator, config.aggregator().create(), log);
+                config.schedule(), config.seed(), estimator, aggregator(config), log);
         BatchFactory<LabelledBatch> batches = batchFactory(model);
         for (int c = 0; c < config.clients(); c++) {
-            LocalGaussianPrivacy dp = config.privacy() == null ? null
+            LocalGaussianPrivacy dp = config.privacy() == null || config.privacy().mode() != DpSettings.Mode.LOCAL ? null
                     : new LocalGaussianPrivacy(config.privacy(), Seeds.derive(config.seed(), DP_SECRET_DOMAIN, c));
             clients.add(new Client<>(c, partition.clientDataset(train, c), batches, shared, dp));
         }
@@ -121,11 +126,20 @@ public final class FederatedSimulation implements AutoCloseable {
                 : config.poisoning().attackers(config.clients(), config.seed());
     }
 
+    /** The configured aggregator, or the central DP mean when central DP is on. */
+    private static Aggregator aggregator(SimulationConfig config) {
+        if (config.privacy() != null && config.privacy().mode() == DpSettings.Mode.CENTRAL) {
+            return new CentralGaussianMean(config.privacy(), Seeds.derive(config.seed(), CENTRAL_DP_SECRET_DOMAIN, 0));
+        }
+        return config.aggregator().create();
+    }
+
     /** The seed log header's note of a non-default aggregator, DP and poisoning (empty for none). */
     private static String robustnessNote(SimulationConfig config) {
         String note = config.aggregator().equals(AggregatorSpec.mean()) ? "" : " aggregator=" + config.aggregator().format();
         if (config.privacy() != null) {
-            note += " dp=local-gaussian(" + config.privacy().describe() + ")";
+            note += " dp=" + (config.privacy().mode() == DpSettings.Mode.LOCAL ? "local" : "central") + "-gaussian("
+                    + config.privacy().describe() + ")";
         }
         if (config.poisoning() != null) {
             note += " poisoning=" + config.poisoning().format() + "@" + config.poisoning().fraction();

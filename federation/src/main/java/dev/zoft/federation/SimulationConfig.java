@@ -29,7 +29,7 @@ import java.util.Objects;
  * @param devSize         evaluate on a stratified subset of this many dev examples, 0 = all (default 0)
  * @param maxTokens       texts truncated at this many tokens (default 64)
  * @param aggregator      how the server combines the uploads (default {@code mean}, FedAvg's weighted mean)
- * @param privacy         local DP on the uploaded scalars, or null for none (default none)
+ * @param privacy         DP on the uploaded scalars (local, or central with the mean), or null for none (default none)
  * @param poisoning       simulated attacker clients, or null for none (default none; simulator only)
  */
 public record SimulationConfig(int clients, double alpha, int clientsPerRound, int localSteps, int rounds,
@@ -67,6 +67,10 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
             throw new IllegalArgumentException("max tokens must be at least 2, got " + maxTokens);
         }
         Objects.requireNonNull(aggregator, "aggregator");
+        if (privacy != null && privacy.mode() == DpSettings.Mode.CENTRAL && !aggregator.equals(AggregatorSpec.mean())) {
+            throw new IllegalArgumentException("central DP noises the mean of the clipped uploads; it does not combine with the "
+                    + aggregator.format() + " aggregator (use local DP, or the mean)");
+        }
     }
 
     private static void positive(int v, String what) {

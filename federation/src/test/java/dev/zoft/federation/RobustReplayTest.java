@@ -79,9 +79,14 @@ class RobustReplayTest {
         Run private_ = runAndReplay(base().privacy(dp).build(), dir.resolve("dp"));
         Run privateMedian = runAndReplay(base().aggregator(AggregatorSpec.parse("median")).privacy(dp).build(),
                 dir.resolve("dp-median"));
+        Run central = runAndReplay(base().privacy(new DpSettings(0.05, 0.5, 1e-5, DpSettings.Mode.CENTRAL)).build(),
+                dir.resolve("dp-central"));
+        assertTrue(central.seedLog().header().split().contains("dp=central-gaussian"));
+        assertEquals(private_.result().privacy().epsilon(), central.result().privacy().epsilon(),
+                "the same mechanism per client, the same accounting");
 
         // Same seeds, same clients each round; the aggregates differ.
-        for (Run other : List.of(median, trimmed, private_, privateMedian)) {
+        for (Run other : List.of(median, trimmed, private_, privateMedian, central)) {
             assertArrayEquals(mean.logged().getFirst().clients(), other.logged().getFirst().clients());
             assertNotEquals(mean.logged().getFirst().aggregate().scalars(), other.logged().getFirst().aggregate().scalars());
         }

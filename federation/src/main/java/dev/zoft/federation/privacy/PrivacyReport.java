@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The (ε, δ) guarantee of a run's uploads: every client's scalars went through the local Gaussian
- * mechanism once per round it took part in, so a client's privacy loss is the composition of
+ * The (ε, δ) guarantee of a run's uploads: every client's scalars went through the Gaussian
+ * mechanism (on the device, or in the server's noised sum) once per round it took part in, so a client's privacy loss is the composition of
  * {@code participations} Gaussian mechanisms with noise/sensitivity σ/2 ({@link DpSettings}),
  * accounted in RDP ({@link RdpAccountant}). The report is that of the client that took part most
  * often, the worst case; a client never sampled spent nothing.
@@ -54,8 +54,9 @@ public record PrivacyReport(DpSettings settings, int rounds, int maxParticipatio
 
     /** One line for a console: {@code (ε = …, δ = …) after …}. */
     public String describe() {
-        return String.format(Locale.ROOT, "(ε = %.3f, δ = %.1e) per client, local Gaussian mechanism C = %s, σ = %s,"
-                        + " worst client in %d of %d rounds", epsilon, settings.delta(), settings.clip(), settings.noise(),
+        return String.format(Locale.ROOT, "(ε = %.3f, δ = %.1e) per client, %s Gaussian mechanism C = %s, σ = %s,"
+                        + " worst client in %d of %d rounds", epsilon, settings.delta(),
+                settings.mode() == DpSettings.Mode.LOCAL ? "local" : "central", settings.clip(), settings.noise(),
                 maxParticipations, rounds);
     }
 }
