@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * and the 0.2-trimmed mean stay close to the clean run.
  *
  * <p>5 clients (Dirichlet 1.0), all 5 every round, S = 1, 5 rounds of nested FedSPZO (P1 = 1,
- * P2 = 4) on the top layer + head, batch 8, 16 tokens, η = 2e-3: four runs of about 10 s of CPU
- * each. Recorded (dev loss / accuracy on the 120 demo dev sentences, zero-shot 0.4096 / 81.7 %):
+ * P2 = 4) on the top layer + head, split at layer 5 (block 1 holds nothing trainable, so the split
+ * only saves block-1 passes and changes no bit of the result), batch 8, 16 tokens, η = 2e-3: four
+ * runs of under 10 s of CPU each. Recorded (dev loss / accuracy on the 120 demo dev sentences, zero-shot 0.4096 / 81.7 %):
  * clean mean 0.3990 / 84.2 %; attacked mean 0.5611 / 68.3 %; attacked median 0.4167 / 79.2 %;
  * attacked trimmed mean 0.4138 / 78.3 %. The runs are deterministic; the margins leave room for
  * another vector width (other rounding) and say the qualitative thing: the robust runs end much
@@ -34,7 +35,7 @@ class PoisoningTest {
 
     private static SimulationConfig config(String aggregator, boolean attacked) {
         return SimulationConfig.builder().clients(5).alpha(1.0).clientsPerRound(5).localSteps(1).rounds(5).batchSize(8)
-                .estimator(EstimatorSpec.fedSpzo(1, 4, 1e-3f)).learningRate(2e-3).trainable(TrainableSubset.topLayers(1))
+                .estimator(EstimatorSpec.fedSpzo(1, 4, 1e-3f)).learningRate(2e-3).trainable(TrainableSubset.topLayers(1)).splitLayer(5)
                 .seed(3).evalEvery(0).maxTokens(16).aggregator(AggregatorSpec.parse(aggregator))
                 .poisoning(attacked ? Poisoning.parse("flip:50", 0.2) : null).build();
     }
