@@ -95,6 +95,9 @@ class SimulateCommandTest {
                 {"simulate", "--attack", "flip:-1"},
                 {"simulate", "--attack", "swap:1"},
                 {"simulate", "--attack", "flip:2", "--attackers", "1.5"},
+                {"simulate", "--dp-mode", "global", "--dp-clip", "1", "--dp-noise", "1"},
+                {"simulate", "--dp-mode", "central"},
+                {"simulate", "--dp-mode", "central", "--dp-clip", "1", "--dp-noise", "1", "--aggregator", "median"},
         };
         for (String[] argv : bad) {
             err.reset();
