@@ -1,7 +1,9 @@
 package dev.zoft.federation.privacy;
 
 import dev.zoft.federation.protocol.RoundRecord;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -42,7 +44,7 @@ public record PrivacyReport(DpSettings settings, int rounds, int maxParticipatio
         if (rounds < 0 || rounds > records.size()) {
             throw new IllegalArgumentException("the log has " + records.size() + " rounds, asked for " + rounds);
         }
-        java.util.HashMap<Integer, Integer> counts = new java.util.HashMap<>();
+        Map<Integer, Integer> counts = new HashMap<>();
         int most = 0;
         for (int r = 0; r < rounds; r++) {
             for (int c : records.get(r).clients()) {
