@@ -5,6 +5,10 @@ import dev.zoft.federation.RoundListener;
 import dev.zoft.federation.RoundLog;
 import dev.zoft.federation.SimulationConfig;
 import dev.zoft.federation.SimulationResult;
+import dev.zoft.federation.aggregate.AggregatorSpec;
+import dev.zoft.federation.aggregate.Poisoning;
+import dev.zoft.federation.privacy.DpSettings;
+import dev.zoft.federation.privacy.PrivacyReport;
 import dev.zoft.tensor.VectorWidth;
 import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.tensor.parallel.WorkerPool;
@@ -16,6 +20,7 @@ import dev.zoft.zo.train.BaseModel;
 import dev.zoft.zo.train.EstimatorSpec;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -48,7 +53,9 @@ final class SimulateCommand implements Command {
     static final int DEFAULT_EVAL_EVERY = 5;
 
     private static final Set<String> OWN = Set.of("data", "dev", "clients", "alpha", "per-round", "local-steps",
-            "rounds", "eval-every", "dev-size", "out");
+            "rounds", "eval-every", "dev-size", "out", "aggregator", "dp-clip", "dp-noise", "dp-delta", "dp-mode", "attack", "attackers");
+    static final double DEFAULT_DP_DELTA = 1e-5;
+    static final double DEFAULT_ATTACKERS = 0.2;
 
     @Override
     public String name() {
@@ -84,14 +91,29 @@ final class SimulateCommand implements Command {
                   --eval-every K    dev accuracy every K rounds and after the last (default %d)
                   --dev-size N      evaluate on a stratified subset of N dev examples (default: all)
                   --out DIR         output folder (default runs/simulate-<timestamp>)
+                  --aggregator A    how the server combines the clients' scalars: mean (FedAvg's
+                                    sample-weighted mean, default), median (coordinate-wise) or
+                                    trimmed:BETA (coordinate-wise, BETA in [0, 0.5) cut per side)
+                  --dp-clip C       local differential privacy: clip each client's round of
+                                    scalars to L2 norm C on the device, then add Gaussian noise
+                  --dp-noise SIGMA  the noise multiplier: noise N(0, (SIGMA*C)^2) per scalar
+                  --dp-delta D      delta of the reported (epsilon, delta) (default %s)
+                  --dp-mode M       local (default: each device clips and noises its own
+                                    upload, nothing to trust) or central (the server clips,
+                                    sums and noises once: less noise, a trusted server; mean only)
+                  --attack KIND:V   simulate poisoning clients: flip:K uploads -K x the true
+                                    scalars, constant:V uploads V, random:V uniform in [-V, V]
+                  --attackers F     fraction of the clients that attack (default %s with --attack)
                 %s
 
                 Defaults: fedspzo P1=1 P2=4, eps 1e-3, lr 1e-3 decaying linearly to 0 at the last
                 round (--lr-end sets the end; --lr-end equal to --lr keeps it constant), subset
                 top-1, batch 16, seed 42.
-                Writes metrics.csv, metrics.png, %s and %s into the output folder.""".formatted(
+                Writes metrics.csv, metrics.png, %s and %s into the output folder (and
+                privacy.csv, the epsilon spent after each round, with --dp-clip).""".formatted(
                 DEFAULT_CLIENTS, DEFAULT_ALPHA, DEFAULT_PER_ROUND, DEFAULT_LOCAL_STEPS, DEFAULT_ROUNDS,
-                DEFAULT_EVAL_EVERY, TrainingOptions.USAGE, RoundLog.SEED_LOG_FILE, RoundLog.ROUNDS_FILE);
+                DEFAULT_EVAL_EVERY, DEFAULT_DP_DELTA, DEFAULT_ATTACKERS, TrainingOptions.USAGE, RoundLog.SEED_LOG_FILE,
+                RoundLog.ROUNDS_FILE);
     }
 
     @Override
@@ -108,13 +130,44 @@ final class SimulateCommand implements Command {
         int devSize = args.integer("dev-size", 0, 0, Integer.MAX_VALUE);
         Path outDir = Path.of(args.string("out", "runs/simulate-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        AggregatorSpec aggregator;
+        DpSettings privacy = null;
+        Poisoning poisoning = null;
+        try {
+            aggregator = AggregatorSpec.parse(args.string("aggregator", "mean"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--aggregator: " + e.getMessage());
+        }
+        if (args.has("dp-clip") || args.has("dp-noise") || args.has("dp-delta") || args.has("dp-mode")) {
+            if (!args.has("dp-clip") || !args.has("dp-noise")) {
+                throw new UsageException("differential privacy needs both --dp-clip and --dp-noise");
+            }
+            try {
+                privacy = new DpSettings(args.real("dp-clip", 0, Double.MIN_VALUE, 1e30),
+                        args.real("dp-noise", 0, Double.MIN_VALUE, 1e30), args.real("dp-delta", DEFAULT_DP_DELTA, 0, 1),
+                        args.choice("dp-mode", "local", List.of("local", "central")).equals("central")
+                                ? DpSettings.Mode.CENTRAL : DpSettings.Mode.LOCAL);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        if (args.has("attackers") && !args.has("attack")) {
+            throw new UsageException("--attackers needs --attack");
+        }
+        if (args.has("attack")) {
+            try {
+                poisoning = Poisoning.parse(args.string("attack", ""), args.real("attackers", DEFAULT_ATTACKERS, 0, 1));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--attack: " + e.getMessage());
+            }
+        }
         SimulationConfig config;
         try {
             config = SimulationConfig.builder().clients(clients).alpha(alpha).clientsPerRound(perRound)
                     .localSteps(localSteps).rounds(rounds).batchSize(t.batch()).estimator(t.estimator())
                     .learningRate(t.lr()).finalLearningRate(t.lrEnd() == null ? 0 : t.lrEnd())
                     .trainable(t.subset()).splitLayer(t.split()).seed(t.seed()).evalEvery(evalEvery).devSize(devSize)
-                    .maxTokens(t.maxTokens()).build();
+                    .maxTokens(t.maxTokens()).aggregator(aggregator).privacy(privacy).poisoning(poisoning).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -127,6 +180,11 @@ final class SimulateCommand implements Command {
         out.printf(Locale.ROOT, "federation: %d clients (Dirichlet alpha %s), %d per round, %d local steps, %d rounds%n",
                 clients, alpha, perRound, localSteps, rounds);
         out.println("training: " + t.describe());
+        out.println("aggregation: " + (privacy != null && privacy.mode() == DpSettings.Mode.CENTRAL
+                ? "unweighted mean of the clipped uploads + server noise" : aggregator.create().toString())
+                + (poisoning == null ? "" : "; simulated poisoning: " + poisoning)
+                + (privacy == null ? "" : "; " + (privacy.mode() == DpSettings.Mode.LOCAL ? "local" : "central")
+                        + " DP on the uploads: " + privacy.describe()));
         BaseModel base = BaseModel.bundledMiniLm();
         try (WorkerPool pool = WorkerPool.create();
              EncoderClassifier model = base.classifier(Kernels.create(VectorWidth.configured(), pool), config.classifierOptions());
@@ -152,10 +210,24 @@ final class SimulateCommand implements Command {
                     (double) last.bytesUp() / messages, (double) last.bytesDown() / messages, last.bytesUp(), last.bytesDown());
             out.printf(Locale.ROOT, "compute: %d forward passes, %.3e forward FLOPs%n", last.forwardPasses(),
                     (double) last.forwardFlops());
+            if (result.privacy() != null) {
+                out.println("privacy: " + result.privacy().describe());
+                writePrivacyCsv(outDir.resolve("privacy.csv"), privacy, result);
+            }
             out.println("wrote metrics.csv, metrics.png, " + RoundLog.SEED_LOG_FILE + ", " + RoundLog.ROUNDS_FILE + " in "
                     + outDir);
         }
         return 0;
+    }
+
+    /** The ε spent after each round by the client that took part most often so far. */
+    private static void writePrivacyCsv(Path file, DpSettings privacy, SimulationResult result) throws IOException {
+        StringBuilder b = new StringBuilder("round,max_participations,epsilon,delta\n");
+        for (int r = 1; r <= result.records().size(); r++) {
+            PrivacyReport p = PrivacyReport.afterRounds(privacy, result.records(), r);
+            b.append(String.format(Locale.ROOT, "%d,%d,%.6f,%s%n", r, p.maxParticipations(), p.epsilon(), privacy.delta()));
+        }
+        Files.writeString(file, b.toString());
     }
 
     /** Prints every evaluated round, appends every row to the CSV, and moves the progress bar per client. */

@@ -48,6 +48,31 @@ class SimulateCommandTest {
         assertEquals(20, SeedLog.read(outDir.resolve(RoundLog.SEED_LOG_FILE)).size());
     }
 
+    /** Median aggregation, one attacker of three, local DP: the run reports its ε and writes privacy.csv. */
+    @Test
+    void robustAggregationPoisoningAndDpOptionsRunAndReportPrivacy(@TempDir Path dir) throws Exception {
+        Path outDir = dir.resolve("run");
+        int status = run("simulate", "--clients", "3", "--per-round", "2", "--local-steps", "1", "--rounds", "2",
+                "--batch", "4", "--max-tokens", "16", "--subset", "head", "--dev-size", "12", "--eval-every", "0",
+                "--aggregator", "median", "--attack", "flip:10", "--attackers", "0.34", "--dp-clip", "0.5",
+                "--dp-noise", "2", "--dp-delta", "1e-6", "--threads", "2", "--out", outDir.toString());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, text + err.toString(StandardCharsets.UTF_8));
+        assertTrue(text.contains("aggregation: coordinate-wise median; simulated poisoning: flip:10.0 by 0.34"), text);
+        assertTrue(text.contains("local DP on the uploads: clip=0.5 noise=2.0 delta=1.0E-6"), text);
+        var records = RoundLog.readRounds(outDir.resolve(RoundLog.ROUNDS_FILE));
+        assertEquals(2, records.size());
+        var dp = new dev.zoft.federation.privacy.DpSettings(0.5, 2, 1e-6);
+        var report = dev.zoft.federation.privacy.PrivacyReport.afterRounds(dp, records, 2);
+        assertTrue(text.contains("privacy: " + report.describe()), text);
+        List<String> csv = Files.readAllLines(outDir.resolve("privacy.csv"));
+        assertEquals("round,max_participations,epsilon,delta", csv.get(0));
+        assertEquals(3, csv.size());
+        assertTrue(csv.get(2).startsWith("2," + report.maxParticipations() + ","), csv.get(2));
+        assertEquals(report.epsilon(), Double.parseDouble(csv.get(2).split(",")[2]), 1e-6);
+        assertTrue(SeedLog.read(outDir.resolve(RoundLog.SEED_LOG_FILE)).header().split().contains("aggregator=median"));
+    }
+
     @Test
     void badArgumentsGiveTheUsageNotAStackTrace() {
         String[][] bad = {
@@ -57,6 +82,22 @@ class SimulateCommandTest {
                 {"simulate", "--dev", "x.tsv"},
                 {"simulate", "--rounds", "many"},
                 {"simulate", "extra"},
+                {"simulate", "--aggregator", "max"},
+                {"simulate", "--aggregator", "trimmed:0.5"},
+                {"simulate", "--dp-clip", "1"},
+                {"simulate", "--dp-noise", "1"},
+                {"simulate", "--dp-clip", "1", "--dp-noise", "0"},
+                {"simulate", "--dp-clip", "-1", "--dp-noise", "1"},
+                {"simulate", "--dp-clip", "1", "--dp-noise", "1", "--dp-delta", "1"},
+                {"simulate", "--dp-clip", "1", "--dp-noise", "1", "--dp-delta", "NaN"},
+                {"simulate", "--attackers", "0.2"},
+                {"simulate", "--attack", "flip"},
+                {"simulate", "--attack", "flip:-1"},
+                {"simulate", "--attack", "swap:1"},
+                {"simulate", "--attack", "flip:2", "--attackers", "1.5"},
+                {"simulate", "--dp-mode", "global", "--dp-clip", "1", "--dp-noise", "1"},
+                {"simulate", "--dp-mode", "central"},
+                {"simulate", "--dp-mode", "central", "--dp-clip", "1", "--dp-noise", "1", "--aggregator", "median"},
         };
         for (String[] argv : bad) {
             err.reset();

@@ -4,6 +4,7 @@ import dev.zoft.federation.protocol.ClientUpload;
 import dev.zoft.federation.protocol.RoundAggregate;
 import dev.zoft.federation.protocol.RoundPlan;
 import dev.zoft.federation.protocol.StepScalars;
+import dev.zoft.federation.privacy.LocalGaussianPrivacy;
 import dev.zoft.zo.data.Dataset;
 import dev.zoft.zo.estimate.Seeds;
 import dev.zoft.zo.estimate.StepResult;
@@ -19,7 +20,9 @@ import java.util.Objects;
  *       {@link FederationSeeds#batches}{@code (roundSeed, id)}) with the step seed
  *       {@code Seeds.step(roundSeed, s)} shared by every client of the round;</li>
  *   <li>goes back to the start model exactly (the round's aggregate applies there, at its next sync);</li>
- *   <li>uploads only its S × K scalars, its sample count and its mean loss.</li>
+ *   <li>uploads only its S × K scalars, its sample count and its mean loss; with differential
+ *       privacy on ({@link LocalGaussianPrivacy}) the scalars are clipped and noised on the device
+ *       first, and the loss is not reported (0).</li>
  * </ol>
  */
 public final class Client<B> {
@@ -28,6 +31,7 @@ public final class Client<B> {
     private final Dataset shard;
     private final BatchFactory<B> batches;
     private final SyncedModel<B> model;
+    private final LocalGaussianPrivacy privacy;
 
     /**
      * @param id      the client's id (its index in the partition)
@@ -36,6 +40,15 @@ public final class Client<B> {
      * @param model   the model it computes with (may be shared with other simulated clients)
      */
     public Client(int id, Dataset shard, BatchFactory<B> batches, SyncedModel<B> model) {
+        this(id, shard, batches, model, null);
+    }
+
+    /**
+     * A client that privatizes its uploads.
+     *
+     * @param privacy the local DP mechanism with the client's secret seed, or null for none
+     */
+    public Client(int id, Dataset shard, BatchFactory<B> batches, SyncedModel<B> model, LocalGaussianPrivacy privacy) {
         if (id < 0) {
             throw new IllegalArgumentException("negative client id " + id);
         }
@@ -46,6 +59,7 @@ public final class Client<B> {
         this.shard = shard;
         this.batches = Objects.requireNonNull(batches, "batches");
         this.model = Objects.requireNonNull(model, "model");
+        this.privacy = privacy;
     }
 
     public int id() {
@@ -101,9 +115,12 @@ public final class Client<B> {
         } finally {
             model.returnToRoundStart();
         }
-        ClientUpload upload = new ClientUpload(plan.round(), id, shard.size(), StepScalars.ofSteps(scalars),
-                lossSum / lossCount);
-        return new LocalRound(upload, passes, flops, applied);
+        double meanLoss = lossSum / lossCount;
+        StepScalars raw = StepScalars.ofSteps(scalars);
+        ClientUpload upload = privacy == null
+                ? new ClientUpload(plan.round(), id, shard.size(), raw, meanLoss)
+                : new ClientUpload(plan.round(), id, shard.size(), privacy.privatize(raw, plan.round()), 0);
+        return new LocalRound(upload, passes, flops, applied, meanLoss);
     }
 
     @Override

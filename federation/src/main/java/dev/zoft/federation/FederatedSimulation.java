@@ -1,5 +1,10 @@
 package dev.zoft.federation;
 
+import dev.zoft.federation.aggregate.AggregatorSpec;
+import dev.zoft.federation.privacy.CentralGaussianMean;
+import dev.zoft.federation.privacy.DpSettings;
+import dev.zoft.federation.privacy.LocalGaussianPrivacy;
+import dev.zoft.federation.privacy.PrivacyReport;
 import dev.zoft.federation.protocol.ClientUpload;
 import dev.zoft.federation.protocol.ProtocolCodec;
 import dev.zoft.federation.protocol.RoundPlan;
@@ -10,6 +15,7 @@ import dev.zoft.zo.data.DatasetSplits;
 import dev.zoft.zo.data.DirichletPartition;
 import dev.zoft.zo.data.Partition;
 import dev.zoft.zo.estimate.Estimator;
+import dev.zoft.zo.estimate.Seeds;
 import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.metrics.RoundMetrics;
 import dev.zoft.zo.task.EncoderClassifier;
@@ -40,6 +46,15 @@ import java.util.Objects;
  * bytes up and down, the sample-weighted mean of the clients' train losses, dev accuracy when
  * evaluated, wall seconds since {@link #run} started. Row 0 is the zero-shot model.
  *
+ * <p><b>Robustness and privacy.</b> The server aggregates with {@link SimulationConfig#aggregator}.
+ * With {@link SimulationConfig#privacy} in local mode every client privatizes its uploads on the
+ * device ({@link LocalGaussianPrivacy}, its secret seed derived from the run seed in domain
+ * {@value #DP_SECRET_DOMAIN} so a run is reproducible) and the round metrics report the clients' true
+ * losses (the simulator sees them; the server does not); in central mode the server aggregates with
+ * {@link CentralGaussianMean} (its secret from domain {@value #CENTRAL_DP_SECRET_DOMAIN}). Either way
+ * the result carries the run's {@link PrivacyReport}. With {@link SimulationConfig#poisoning} the chosen attacker clients
+ * replace their uploads before sending them (simulation only).
+ *
  * <p>Deterministic: the same configuration, data and base model give bit-identical metrics (wall
  * time aside), logs and weights, on any thread count.
  */
@@ -47,6 +62,10 @@ public final class FederatedSimulation implements AutoCloseable {
 
     /** Dev examples per evaluation batch. */
     public static final int EVAL_BATCH = 32;
+    /** The seed domain of the simulated clients' secret DP seeds. */
+    public static final long DP_SECRET_DOMAIN = 49;
+    /** The seed domain of the simulated server's secret seed for central DP. */
+    public static final long CENTRAL_DP_SECRET_DOMAIN = 50;
 
     private final SimulationConfig config;
     private final EncoderClassifier model;
@@ -58,6 +77,7 @@ public final class FederatedSimulation implements AutoCloseable {
     private final RoundLog log;
     private final Server server;
     private final List<Client<LabelledBatch>> clients = new ArrayList<>();
+    private final boolean[] attackers;
     private boolean ran;
 
     /**
@@ -90,15 +110,46 @@ public final class FederatedSimulation implements AutoCloseable {
         this.estimator = config.estimator().create();
         this.shared = new SyncedModel<>(model, estimator, pool);
         SeedLog.Header header = new SeedLog.Header(modelName, weightsSha256, estimator.settings().distribution(),
-                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " estimator=" + config.estimator().describe(),
+                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " estimator=" + config.estimator().describe()
+                        + robustnessNote(config),
                 model.parameters().size());
         this.log = logDirectory == null ? RoundLog.inMemory(header) : RoundLog.create(logDirectory, header);
         this.server = new Server(config.clients(), config.clientsPerRound(), config.localSteps(), config.batchSize(),
-                config.schedule(), config.seed(), estimator, new WeightedMean(), log);
+                config.schedule(), config.seed(), estimator, aggregator(config), log);
         BatchFactory<LabelledBatch> batches = batchFactory(model);
         for (int c = 0; c < config.clients(); c++) {
-            clients.add(new Client<>(c, partition.clientDataset(train, c), batches, shared));
+            LocalGaussianPrivacy dp = config.privacy() == null || config.privacy().mode() != DpSettings.Mode.LOCAL ? null
+                    : new LocalGaussianPrivacy(config.privacy(), Seeds.derive(config.seed(), DP_SECRET_DOMAIN, c));
+            clients.add(new Client<>(c, partition.clientDataset(train, c), batches, shared, dp));
         }
+        this.attackers = config.poisoning() == null ? new boolean[config.clients()]
+                : config.poisoning().attackers(config.clients(), config.seed());
+    }
+
+    /** The configured aggregator, or the central DP mean when central DP is on. */
+    private static Aggregator aggregator(SimulationConfig config) {
+        if (config.privacy() != null && config.privacy().mode() == DpSettings.Mode.CENTRAL) {
+            return new CentralGaussianMean(config.privacy(), Seeds.derive(config.seed(), CENTRAL_DP_SECRET_DOMAIN, 0));
+        }
+        return config.aggregator().create();
+    }
+
+    /** The seed log header's note of a non-default aggregator, DP and poisoning (empty for none). */
+    private static String robustnessNote(SimulationConfig config) {
+        String note = config.aggregator().equals(AggregatorSpec.mean()) ? "" : " aggregator=" + config.aggregator().format();
+        if (config.privacy() != null) {
+            note += " dp=" + (config.privacy().mode() == DpSettings.Mode.LOCAL ? "local" : "central") + "-gaussian("
+                    + config.privacy().describe() + ")";
+        }
+        if (config.poisoning() != null) {
+            note += " poisoning=" + config.poisoning().format() + "@" + config.poisoning().fraction();
+        }
+        return note;
+    }
+
+    /** Whether simulated client {@code id} is an attacker ({@link SimulationConfig#poisoning}). */
+    public boolean isAttacker(int id) {
+        return attackers[id];
     }
 
     /** The Dirichlet(α) label partition the configuration gives {@code train}: every client gets at least one example. */
@@ -192,13 +243,14 @@ public final class FederatedSimulation implements AutoCloseable {
                 down += planBytes.length;
                 RoundPlan plan = ProtocolCodec.decodePlan(planBytes);
                 LocalRound local = clients.get(chosen[i]).run(plan);
-                byte[] uploadBytes = ProtocolCodec.encode(local.upload());
+                ClientUpload sent = attackers[chosen[i]] ? config.poisoning().apply(local.upload(), config.seed()) : local.upload();
+                byte[] uploadBytes = ProtocolCodec.encode(sent);
                 up += uploadBytes.length;
                 ClientUpload upload = ProtocolCodec.decodeUpload(uploadBytes);
                 server.accept(upload);
                 passes = Math.addExact(passes, local.forwardPasses());
                 flops = Math.addExact(flops, local.forwardFlops());
-                losses[i] = upload.meanTrainLoss();
+                losses[i] = local.meanTrainLoss();
                 samples[i] = upload.sampleCount();
                 listener.onClient(r, i + 1, chosen.length);
             }
@@ -214,7 +266,9 @@ public final class FederatedSimulation implements AutoCloseable {
             emit(listener, rows, new RoundMetrics(r, steps, passes, flops, up, down, weightedMean(losses, samples), dev,
                     seconds(start)));
         }
-        return new SimulationResult(rows, log.records(), zeroShot, accuracy);
+        PrivacyReport privacy = config.privacy() == null ? null
+                : PrivacyReport.afterRounds(config.privacy(), log.records(), log.rounds());
+        return new SimulationResult(rows, log.records(), zeroShot, accuracy, privacy);
     }
 
     private static void emit(RoundListener listener, List<RoundMetrics> rows, RoundMetrics m) {

@@ -1,6 +1,7 @@
 package dev.zoft.federation;
 
 import dev.zoft.federation.protocol.ClientUpload;
+import dev.zoft.federation.privacy.LocalGaussianPrivacy;
 
 /**
  * What one client did in a round: the upload it sends, and what its local steps cost (kept on the
@@ -10,6 +11,14 @@ import dev.zoft.federation.protocol.ClientUpload;
  * @param forwardPasses block-1 and block-2 passes of the local steps
  * @param forwardFlops  their forward FLOPs, counted exactly
  * @param roundsApplied rounds the client replayed to reach the round's start model
+ * @param meanTrainLoss the mean of the losses the local steps evaluated; the upload carries it too,
+ *                      except under DP ({@link LocalGaussianPrivacy}), where it stays on the device
  */
-public record LocalRound(ClientUpload upload, long forwardPasses, long forwardFlops, int roundsApplied) {
+public record LocalRound(ClientUpload upload, long forwardPasses, long forwardFlops, int roundsApplied,
+                         double meanTrainLoss) {
+
+    /** A round whose upload reports the client's true loss. */
+    public LocalRound(ClientUpload upload, long forwardPasses, long forwardFlops, int roundsApplied) {
+        this(upload, forwardPasses, forwardFlops, roundsApplied, upload.meanTrainLoss());
+    }
 }

@@ -1,5 +1,8 @@
 package dev.zoft.federation;
 
+import dev.zoft.federation.aggregate.AggregatorSpec;
+import dev.zoft.federation.aggregate.Poisoning;
+import dev.zoft.federation.privacy.DpSettings;
 import dev.zoft.zo.estimate.LearningRate;
 import dev.zoft.zo.train.EstimatorSpec;
 import dev.zoft.zo.task.ClassifierOptions;
@@ -25,11 +28,15 @@ import java.util.Objects;
  * @param evalEvery       evaluate dev accuracy every k rounds (and after the last), 0 = only at the end (default 1)
  * @param devSize         evaluate on a stratified subset of this many dev examples, 0 = all (default 0)
  * @param maxTokens       texts truncated at this many tokens (default 64)
+ * @param aggregator      how the server combines the uploads (default {@code mean}, FedAvg's weighted mean)
+ * @param privacy         DP on the uploaded scalars (local, or central with the mean), or null for none (default none)
+ * @param poisoning       simulated attacker clients, or null for none (default none; simulator only)
  */
 public record SimulationConfig(int clients, double alpha, int clientsPerRound, int localSteps, int rounds,
                                int batchSize, EstimatorSpec estimator, double learningRate,
                                double finalLearningRate, TrainableSubset trainable, int splitLayer, long seed,
-                               int evalEvery, int devSize, int maxTokens) {
+                               int evalEvery, int devSize, int maxTokens, AggregatorSpec aggregator,
+                               DpSettings privacy, Poisoning poisoning) {
 
     public SimulationConfig {
         positive(clients, "clients");
@@ -58,6 +65,11 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         }
         if (maxTokens < 2) {
             throw new IllegalArgumentException("max tokens must be at least 2, got " + maxTokens);
+        }
+        Objects.requireNonNull(aggregator, "aggregator");
+        if (privacy != null && privacy.mode() == DpSettings.Mode.CENTRAL && !aggregator.equals(AggregatorSpec.mean())) {
+            throw new IllegalArgumentException("central DP noises the mean of the clipped uploads; it does not combine with the "
+                    + aggregator.format() + " aggregator (use local DP, or the mean)");
         }
     }
 
@@ -107,6 +119,9 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         b.evalEvery = evalEvery;
         b.devSize = devSize;
         b.maxTokens = maxTokens;
+        b.aggregator = aggregator;
+        b.privacy = privacy;
+        b.poisoning = poisoning;
         return b;
     }
 
@@ -127,6 +142,9 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         private int evalEvery = 1;
         private int devSize = 0;
         private int maxTokens = 64;
+        private AggregatorSpec aggregator = AggregatorSpec.mean();
+        private DpSettings privacy;
+        private Poisoning poisoning;
 
         private Builder() {
         }
@@ -146,10 +164,16 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         public Builder evalEvery(int k) { evalEvery = k; return this; }
         public Builder devSize(int n) { devSize = n; return this; }
         public Builder maxTokens(int n) { maxTokens = n; return this; }
+        public Builder aggregator(AggregatorSpec a) { aggregator = a; return this; }
+        /** Local DP on the uploads, or null for none. */
+        public Builder privacy(DpSettings p) { privacy = p; return this; }
+        /** Simulated attackers, or null for none. */
+        public Builder poisoning(Poisoning p) { poisoning = p; return this; }
 
         public SimulationConfig build() {
             return new SimulationConfig(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator,
-                    learningRate, finalLearningRate, trainable, splitLayer, seed, evalEvery, devSize, maxTokens);
+                    learningRate, finalLearningRate, trainable, splitLayer, seed, evalEvery, devSize, maxTokens, aggregator,
+                    privacy, poisoning);
         }
     }
 }

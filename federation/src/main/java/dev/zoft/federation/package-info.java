@@ -10,6 +10,8 @@
  *   <li>{@link dev.zoft.federation.FederatedSimulation}: N clients sharing one model, configured by
  *       {@link dev.zoft.federation.SimulationConfig}, reporting a {@code RoundMetrics} row per round;</li>
  *   <li>{@link dev.zoft.federation.protocol}: the messages and their binary codec.</li>
+ *   <li>{@link dev.zoft.federation.aggregate}: robust aggregators and simulated poisoning;
+ *       {@link dev.zoft.federation.privacy}: DP on the uploaded scalars and its (ε, δ) accounting.</li>
  * </ul>
  */
 package dev.zoft.federation;
