@@ -82,7 +82,9 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
         }
         try {
-            return parse(file, root);
+            ExperimentSpec spec = parse(file, root);
+            spec.cells(); // a grid that repeats a cell is refused here
+            return spec;
         } catch (IllegalArgumentException e) {
             throw new ExperimentSpecException(file, e.getMessage());
         }
