@@ -78,6 +78,21 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void theCommittedSpecsAreValid() throws IOException {
+        ExperimentSpec demo = ExperimentSpec.read(Path.of("../docs/experiments/demo.spec"));
+        assertEquals(5 * 2, demo.cells().size());
+        ExperimentSpec sst2 = ExperimentSpec.read(Path.of("../docs/experiments/sst2.spec"));
+        assertEquals(2 * 6 * 3 * 3, sst2.cells().size());
+        assertEquals(100, sst2.base().clients());
+        assertEquals(10, sst2.base().clientsPerRound());
+        assertTrue(sst2.data().endsWith("shared/datasets/sst2"), sst2.data());
+        // same tuning grid size for every method
+        for (ExperimentSpec.MethodGrid g : sst2.methods()) {
+            assertEquals(3, g.specs().size() * g.learningRates().size());
+        }
+    }
+
+    @Test
     void badSpecsNameTheFileAndTheProblem(@TempDir Path dir) throws IOException {
         String[][] bad = {
                 {"{\"methods\": [{\"method\": \"fedzo\", \"p\": 2, \"lr\": 0.1, \"lr_end\": 0}]}", "unknown key 'lr_end'"},
