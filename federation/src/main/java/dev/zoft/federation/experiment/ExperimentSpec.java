@@ -71,7 +71,12 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
 
     /** Reads and validates a spec file. */
     public static ExperimentSpec read(Path file) throws IOException {
-        String text = Files.readString(file);
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ExperimentSpecException(file, "not UTF-8 text");
+        }
         ObjectMapper mapper = new ObjectMapper();
         mapper.enable(JsonParser.Feature.ALLOW_COMMENTS);
         JsonNode root;
