@@ -36,7 +36,8 @@ final class MetricsPlot {
         ROUND("round", r -> r.round()),
         STEPS("ZO steps", r -> r.steps()),
         FORWARD_FLOPS("cumulative forward TFLOPs", r -> r.forwardFlops() / 1e12),
-        WALL_SECONDS("wall time (s)", RoundMetrics::wallSeconds);
+        WALL_SECONDS("wall time (s)", RoundMetrics::wallSeconds),
+        BYTES("cumulative bytes, up + down (MB)", r -> (r.bytesUp() + r.bytesDown()) / 1e6);
 
         final String title;
         final ToDoubleFunction<RoundMetrics> value;
@@ -46,14 +47,15 @@ final class MetricsPlot {
             this.value = value;
         }
 
-        /** {@code round}, {@code steps}, {@code flops} or {@code wall}. */
+        /** {@code round}, {@code steps}, {@code flops}, {@code bytes} or {@code wall}. */
         static XAxis parse(String s) {
             return switch (s) {
                 case "round" -> ROUND;
                 case "steps" -> STEPS;
                 case "flops" -> FORWARD_FLOPS;
                 case "wall" -> WALL_SECONDS;
-                default -> throw new IllegalArgumentException("unknown x axis '" + s + "': expected round, steps, flops or wall");
+                case "bytes" -> BYTES;
+                default -> throw new IllegalArgumentException("unknown x axis '" + s + "': expected round, steps, flops, bytes or wall");
             };
         }
     }

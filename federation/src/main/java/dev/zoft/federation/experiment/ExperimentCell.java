@@ -1,0 +1,36 @@
+package dev.zoft.federation.experiment;
+
+import dev.zoft.federation.method.MethodSpec;
+import java.util.Locale;
+
+/**
+ * One run of a grid: a method setting, a learning rate, a Dirichlet α and a seed.
+ *
+ * @param spec         the method and its directions, pool and ε
+ * @param learningRate η of round 1
+ * @param alpha        the label partition's α
+ * @param seed         the run seed
+ */
+public record ExperimentCell(MethodSpec spec, double learningRate, double alpha, long seed) {
+
+    /** The hyperparameter setting, without α and seed: what tuning chooses among. */
+    public String setting() {
+        return spec.describe() + " lr=" + num(learningRate);
+    }
+
+    /** A stable, file-name-safe id, e.g. {@code fedspzo_P1-1_P2-4_eps-0.001_lr-0.001_a-0.5_s-1}. */
+    public String id() {
+        String dirs = spec.kind().isFedSpzo() ? "P1-" + spec.p() + "_P2-" + spec.p2() : "P-" + spec.p();
+        String pool = spec.poolSize() > 0 ? "_K-" + spec.poolSize() : "";
+        return spec.kind().specName() + pool + "_" + dirs + "_eps-" + num(spec.epsilon()) + "_lr-" + num(learningRate)
+                + "_a-" + num(alpha) + "_s-" + seed;
+    }
+
+    static String num(double v) {
+        String s = String.format(Locale.ROOT, "%.6g", v);
+        if (s.contains("e")) {
+            return s.replaceAll("\\.?0+e", "e");
+        }
+        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+    }
+}

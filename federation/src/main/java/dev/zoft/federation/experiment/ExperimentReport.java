@@ -1,0 +1,213 @@
+package dev.zoft.federation.experiment;
+
+import dev.zoft.zo.metrics.RoundMetrics;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The experiment's table, per α, from the finished cells (mean ± sample std over seeds):
+ * <ol>
+ *   <li><b>Tuning.</b> For each method, the setting (directions, pool, ε, η) with the best mean final
+ *       dev accuracy over seeds among the settings the spec gave it; every later column is that
+ *       setting's. (It selects on the dev set it reports, the same for every method.)</li>
+ *   <li><b>Accuracy at the budget</b>: the dev accuracy of the last evaluation whose cumulative forward
+ *       FLOPs are within the budget (the zero-shot accuracy if none).</li>
+ *   <li><b>FLOPs to target</b>: the target is the best baseline's (non-FedSPZO) mean final accuracy;
+ *       per seed the cumulative forward FLOPs at the first evaluation reaching it; "—" when a seed never
+ *       does (the count of seeds that did is shown). "× best baseline" divides the best (smallest)
+ *       baseline's mean by the method's.</li>
+ *   <li>Bytes per client per round (up / down), client peak memory (largest peak RSS of any client
+ *       round, MiB) and the method's device state beyond the model (MiB).</li>
+ * </ol>
+ */
+public final class ExperimentReport {
+
+    /** A method's tuned row at one α. */
+    public record Row(String method, String setting, int seeds, double[] finalAcc, double[] accAtBudget,
+                      double[] flopsToTarget, double bytesUp, double bytesDown, long peakRss, long stateBytes,
+                      List<String> cellIds) {
+    }
+
+    /** The table of one α. */
+    public record Table(double alpha, double budget, double target, String targetMethod, List<Row> rows) {
+    }
+
+    private ExperimentReport() {
+    }
+
+    /** The tables, one per α in the spec's order. */
+    public static List<Table> tables(ExperimentSpec spec, List<CellResult> results, Path out) throws IOException {
+        double budget = spec.budgetFlops();
+        if (Double.isNaN(budget)) {
+            budget = results.stream().mapToLong(CellResult::forwardFlops).min().orElse(0);
+        }
+        List<Table> tables = new ArrayList<>();
+        for (double alpha : spec.alphas()) {
+            // method -> setting -> results
+            Map<String, Map<String, List<CellResult>>> by = new LinkedHashMap<>();
+            for (CellResult r : results) {
+                if (r.alpha() == alpha) {
+                    by.computeIfAbsent(r.method(), k -> new LinkedHashMap<>()).computeIfAbsent(r.setting(), k -> new ArrayList<>()).add(r);
+                }
+            }
+            Map<String, List<CellResult>> tuned = new LinkedHashMap<>();
+            for (var e : by.entrySet()) {
+                List<CellResult> best = null;
+                double bestMean = Double.NEGATIVE_INFINITY;
+                for (List<CellResult> runs : e.getValue().values()) {
+                    double mean = mean(runs.stream().mapToDouble(CellResult::finalAccuracy).toArray());
+                    if (mean > bestMean) {
+                        bestMean = mean;
+                        best = runs;
+                    }
+                }
+                tuned.put(e.getKey(), best);
+            }
+            double target = Double.NaN;
+            String targetMethod = null;
+            for (var e : tuned.entrySet()) {
+                if (e.getKey().startsWith("fedspzo")) {
+                    continue;
+                }
+                double m = mean(e.getValue().stream().mapToDouble(CellResult::finalAccuracy).toArray());
+                if (Double.isNaN(target) || m > target) {
+                    target = m;
+                    targetMethod = e.getKey();
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            for (var e : tuned.entrySet()) {
+                List<CellResult> runs = e.getValue();
+                int n = runs.size();
+                double[] fin = new double[n];
+                double[] atBudget = new double[n];
+                double[] toTarget = new double[n];
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    CellResult r = runs.get(i);
+                    ids.add(r.id());
+                    fin[i] = r.finalAccuracy();
+                    List<RoundMetrics> curve = ExperimentRunner.curve(out, r.id());
+                    atBudget[i] = accuracyAt(curve, budget);
+                    toTarget[i] = Double.isNaN(target) ? Double.NaN : flopsToReach(curve, target);
+                }
+                rows.add(new Row(e.getKey(), runs.getFirst().setting(), n, fin, atBudget, toTarget,
+                        runs.stream().mapToDouble(CellResult::bytesUpPerClientRound).average().orElse(0),
+                        runs.stream().mapToDouble(CellResult::bytesDownPerClientRound).average().orElse(0),
+                        runs.stream().mapToLong(CellResult::peakRssBytes).max().orElse(-1),
+                        runs.stream().mapToLong(CellResult::stateBytes).max().orElse(0), ids));
+            }
+            tables.add(new Table(alpha, budget, target, targetMethod, rows));
+        }
+        return tables;
+    }
+
+    /** Dev accuracy of the last evaluation within {@code budget} forward FLOPs. */
+    static double accuracyAt(List<RoundMetrics> curve, double budget) {
+        double acc = Double.NaN;
+        for (RoundMetrics r : curve) {
+            if (r.forwardFlops() <= budget && !Double.isNaN(r.devAccuracy())) {
+                acc = r.devAccuracy();
+            }
+        }
+        return acc;
+    }
+
+    /** Forward FLOPs at the first evaluation (after round 0) reaching {@code target}, or NaN. */
+    static double flopsToReach(List<RoundMetrics> curve, double target) {
+        for (RoundMetrics r : curve) {
+            if (r.round() > 0 && !Double.isNaN(r.devAccuracy()) && r.devAccuracy() >= target - 1e-9) {
+                return r.forwardFlops();
+            }
+        }
+        return Double.NaN;
+    }
+
+    static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return v.length == 0 ? Double.NaN : s / v.length;
+    }
+
+    /** Sample standard deviation (0 for one value). */
+    static double std(double[] v) {
+        if (v.length < 2) {
+            return 0;
+        }
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (v.length - 1));
+    }
+
+    /** The Markdown report. */
+    public static String markdown(ExperimentSpec spec, List<Table> tables, int cellsDone, int cellsTotal) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Experiment ").append(spec.name()).append("\n\n");
+        sb.append(String.format(Locale.ROOT, "Data: %s. %d clients, %d per round, %d local steps of batch %d, %d rounds; "
+                        + "trainable %s; η %s; seeds %s. Cells finished: %d of %d.%n%n",
+                spec.data(), spec.base().clients(), spec.base().clientsPerRound(), spec.base().localSteps(),
+                spec.base().batchSize(), spec.base().rounds(), spec.base().trainable().spec(),
+                spec.lrDecay() ? "decaying linearly to 0" : "constant", spec.seeds(), cellsDone, cellsTotal));
+        sb.append("Each method's row is its best setting by mean final dev accuracy over seeds (the grid the spec gives it); "
+                + "mean ± std over seeds.\n\n");
+        for (Table t : tables) {
+            sb.append(String.format(Locale.ROOT, "## Dirichlet α = %s%n%n", ExperimentCell.num(t.alpha())));
+            sb.append(String.format(Locale.ROOT, "FLOP budget %.3e; target = best baseline's final accuracy %s%n%n",
+                    t.budget(), t.targetMethod() == null ? "(no baseline in the grid)"
+                            : String.format(Locale.ROOT, "%.2f %% (%s)", 100 * t.target(), t.targetMethod())));
+            sb.append("| method | tuned setting | final dev acc (%) | acc @ budget (%) | FLOPs to target | × vs best baseline "
+                    + "| bytes up / down per client-round | client peak RSS (MiB) | method state (MiB) |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|\n");
+            double bestBaseline = Double.NaN;
+            for (Row r : t.rows()) {
+                if (!r.method().startsWith("fedspzo") && reachedAll(r)) {
+                    double m = mean(r.flopsToTarget());
+                    bestBaseline = Double.isNaN(bestBaseline) ? m : Math.min(bestBaseline, m);
+                }
+            }
+            for (Row r : t.rows()) {
+                String toTarget;
+                String ratio;
+                if (reachedAll(r)) {
+                    toTarget = String.format(Locale.ROOT, "%.3e ± %.1e", mean(r.flopsToTarget()), std(r.flopsToTarget()));
+                    ratio = Double.isNaN(bestBaseline) ? "—" : String.format(Locale.ROOT, "%.2f", bestBaseline / mean(r.flopsToTarget()));
+                } else {
+                    long reached = java.util.Arrays.stream(r.flopsToTarget()).filter(x -> !Double.isNaN(x)).count();
+                    toTarget = "— (" + reached + "/" + r.seeds() + " seeds)";
+                    ratio = "—";
+                }
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f ± %.2f | %.2f ± %.2f | %s | %s | %.0f / %.0f | %s | %.1f |%n",
+                        r.method(), r.setting(), 100 * mean(r.finalAcc()), 100 * std(r.finalAcc()),
+                        100 * mean(r.accAtBudget()), 100 * std(r.accAtBudget()), toTarget, ratio, r.bytesUp(), r.bytesDown(),
+                        r.peakRss() < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", r.peakRss() / 1048576.0),
+                        r.stateBytes() / 1048576.0));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static boolean reachedAll(Row r) {
+        for (double x : r.flopsToTarget()) {
+            if (Double.isNaN(x)) {
+                return false;
+            }
+        }
+        return r.flopsToTarget().length > 0;
+    }
+
+    /** Writes {@code report.md} into {@code out} (atomically). */
+    public static void write(Path out, String markdown) throws IOException {
+        ResultsStore.writeAtomically(out.resolve("report.md"), markdown);
+    }
+}

@@ -1,0 +1,295 @@
+package dev.zoft.federation.experiment;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zoft.federation.SimulationConfig;
+import dev.zoft.federation.method.MethodKind;
+import dev.zoft.federation.method.MethodSpec;
+import dev.zoft.zo.task.ClassifierOptions;
+import dev.zoft.zo.task.TrainableSubset;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An experiment: a grid of methods × hyperparameters × Dirichlet α × seeds over one dataset and one
+ * federation, read from a JSON file (comments allowed: {@code //} and {@code /* … *}{@code /}).
+ *
+ * <pre>
+ * {
+ *   "name": "demo",                        // names the output
+ *   "data": "demo",                        // "demo" (bundled), or a GLUE SST-2 folder (train.tsv + dev.tsv),
+ *                                          // relative to the spec file
+ *   "federation": { "clients": 10, "perRound": 4, "localSteps": 2, "rounds": 20, "batch": 16,
+ *                   "alpha": [0.5], "evalEvery": 5, "devSize": 0, "maxTokens": 64 },
+ *   "training": { "trainable": "top-1", "split": "auto", "lrDecay": true },
+ *   "seeds": [1, 2, 3],
+ *   "budgetFlops": 1e13,                   // optional: the table's fixed FLOP budget (default: the
+ *                                          // smallest total any cell spent)
+ *   "methods": [                           // every list-valued field is a grid axis
+ *     { "method": "fedspzo", "p1": 1, "p2": 4, "eps": 1e-3, "lr": [1e-3, 3e-4] },
+ *     { "method": "decomfl", "p": 4, "eps": 1e-3, "lr": [1e-3, 3e-4] },
+ *     { "method": "fedkseed", "k": 4096, "p": 1, "lr": [1e-3, 3e-4] }
+ *   ]
+ * }
+ * </pre>
+ * Method fields: {@code method} (fedzo, decomfl, fedkseed, fedkseed-pro, fedspzo, fedspzo-decoupled),
+ * {@code p} (directions per step; for FedSPZO {@code p1}), {@code p2} (FedSPZO), {@code k} (FedKSeed pool,
+ * default 4096), {@code eps} (default 1e-3), {@code lr} (required). Unknown keys are errors, so a typo
+ * never silently runs the default.
+ *
+ * @param source      the spec file (for messages and relative paths)
+ * @param name        the experiment's name
+ * @param data        "demo" or a resolved folder
+ * @param base        the federation and training settings shared by every cell (α, η, seed set per cell)
+ * @param alphas      the α axis
+ * @param seeds       the seed axis
+ * @param methods     each method entry's grid: the method specs × learning rates
+ * @param budgetFlops the fixed FLOP budget, or NaN
+ * @param lrDecay     η decays linearly to 0 at the last round
+ */
+public record ExperimentSpec(Path source, String name, String data, SimulationConfig base, List<Double> alphas,
+                             List<Long> seeds, List<MethodGrid> methods, double budgetFlops, boolean lrDecay) {
+
+    /** One method entry's settings: every combination of its list-valued fields. */
+    public record MethodGrid(List<MethodSpec> specs, List<Double> learningRates) {
+    }
+
+    private static final Set<String> TOP = Set.of("name", "data", "federation", "training", "seeds", "methods", "budgetFlops");
+    private static final Set<String> FEDERATION = Set.of("clients", "perRound", "localSteps", "rounds", "batch", "alpha",
+            "evalEvery", "devSize", "maxTokens");
+    private static final Set<String> TRAINING = Set.of("trainable", "split", "lrDecay");
+    private static final Set<String> METHOD = Set.of("method", "p", "p1", "p2", "k", "eps", "lr");
+
+    /** Reads and validates a spec file. */
+    public static ExperimentSpec read(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ExperimentSpecException(file, "not UTF-8 text");
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.enable(JsonParser.Feature.ALLOW_COMMENTS);
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ExperimentSpecException(file, "not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
+        }
+        try {
+            ExperimentSpec spec = parse(file, root);
+            spec.cells(); // a grid that repeats a cell is refused here
+            return spec;
+        } catch (IllegalArgumentException e) {
+            throw new ExperimentSpecException(file, e.getMessage());
+        }
+    }
+
+    static ExperimentSpec parse(Path file, JsonNode root) {
+        ObjectNode top = object(root, "the spec", TOP);
+        String name = text(top, "name", "experiment");
+        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("name must be 1–64 letters, digits, '.', '_' or '-', got '" + name + "'");
+        }
+        String dataField = text(top, "data", "demo");
+        String data = dataField.equals("demo") ? "demo"
+                : (file.toAbsolutePath().getParent() == null ? Path.of(dataField) : file.toAbsolutePath().getParent().resolve(dataField))
+                        .normalize().toString();
+        ObjectNode fed = object(top.has("federation") ? top.get("federation") : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), "federation", FEDERATION);
+        ObjectNode tr = object(top.has("training") ? top.get("training") : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), "training", TRAINING);
+        List<Double> alphas = numbers(fed, "alpha", List.of(0.5));
+        List<Long> seeds = new ArrayList<>();
+        for (double s : numbers(top, "seeds", List.of(42.0))) {
+            if (s != Math.rint(s)) {
+                throw new IllegalArgumentException("seeds must be integers, got " + s);
+            }
+            seeds.add((long) s);
+        }
+        if (seeds.stream().distinct().count() != seeds.size()) {
+            throw new IllegalArgumentException("seeds repeat: " + seeds);
+        }
+        String split = tr.has("split") ? tr.get("split").asText() : "auto";
+        int splitLayer = split.equals("auto") ? ClassifierOptions.AUTO_SPLIT : integer(tr, "split", 0);
+        boolean decay = !tr.has("lrDecay") || bool(tr, "lrDecay");
+        SimulationConfig base = SimulationConfig.builder()
+                .clients(integer(fed, "clients", 10)).clientsPerRound(integer(fed, "perRound", 4))
+                .localSteps(integer(fed, "localSteps", 2)).rounds(integer(fed, "rounds", 20))
+                .batchSize(integer(fed, "batch", 16)).evalEvery(integer(fed, "evalEvery", 5))
+                .devSize(integer(fed, "devSize", 0)).maxTokens(integer(fed, "maxTokens", 64))
+                .trainable(TrainableSubset.parse(text(tr, "trainable", "top-1"))).splitLayer(splitLayer)
+                .alpha(alphas.getFirst()).build();
+        if (!top.has("methods") || !top.get("methods").isArray() || top.get("methods").isEmpty()) {
+            throw new IllegalArgumentException("'methods' must be a non-empty list");
+        }
+        List<MethodGrid> methods = new ArrayList<>();
+        int i = 0;
+        for (JsonNode m : top.get("methods")) {
+            methods.add(method(object(m, "methods[" + i + "]", METHOD), i));
+            i++;
+        }
+        double budget = top.has("budgetFlops") ? number(top.get("budgetFlops"), "budgetFlops") : Double.NaN;
+        if (!Double.isNaN(budget) && !(budget > 0)) {
+            throw new IllegalArgumentException("budgetFlops must be positive, got " + budget);
+        }
+        return new ExperimentSpec(file, name, data, base, alphas, List.copyOf(seeds), List.copyOf(methods), budget, decay);
+    }
+
+    private static MethodGrid method(ObjectNode m, int index) {
+        String where = "methods[" + index + "]";
+        if (!m.has("method")) {
+            throw new IllegalArgumentException(where + " has no 'method'");
+        }
+        MethodKind kind = MethodKind.parse(m.get("method").asText());
+        if (kind.isFedSpzo() && m.has("p")) {
+            throw new IllegalArgumentException(where + ": FedSPZO takes p1 and p2, not p");
+        }
+        if (!kind.isFedSpzo() && (m.has("p1") || m.has("p2"))) {
+            throw new IllegalArgumentException(where + ": " + kind.specName() + " takes p, not p1/p2");
+        }
+        boolean pooled = kind == MethodKind.FEDKSEED || kind == MethodKind.FEDKSEED_PRO;
+        if (!pooled && m.has("k")) {
+            throw new IllegalArgumentException(where + ": " + kind.specName() + " has no seed pool 'k'");
+        }
+        if (!m.has("lr")) {
+            throw new IllegalArgumentException(where + " has no 'lr'");
+        }
+        List<Double> ps = numbers(m, kind.isFedSpzo() ? "p1" : "p", List.of(kind.isFedSpzo() ? 1.0 : 4.0));
+        List<Double> p2s = kind.isFedSpzo() ? numbers(m, "p2", List.of(4.0)) : List.of(1.0);
+        List<Double> ks = pooled ? numbers(m, "k", List.of((double) MethodSpec.DEFAULT_POOL)) : List.of(0.0);
+        List<Double> eps = numbers(m, "eps", List.of(1e-3));
+        List<Double> lrs = numbers(m, "lr", null);
+        List<MethodSpec> specs = new ArrayList<>();
+        for (double p : ps) {
+            for (double p2 : p2s) {
+                for (double k : ks) {
+                    for (double e : eps) {
+                        specs.add(new MethodSpec(kind, whole(p, "p"), whole(p2, "p2"), whole(k, "k"), (float) e));
+                    }
+                }
+            }
+        }
+        for (double lr : lrs) {
+            if (!(lr >= 0) || !Double.isFinite(lr)) {
+                throw new IllegalArgumentException(where + ": lr must be finite and ≥ 0, got " + lr);
+            }
+        }
+        return new MethodGrid(List.copyOf(specs), List.copyOf(lrs));
+    }
+
+    private static int whole(double v, String field) {
+        if (v != Math.rint(v) || v < 0 || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(field + " must be a whole number, got " + v);
+        }
+        return (int) v;
+    }
+
+    private static ObjectNode object(JsonNode n, String what, Set<String> allowed) {
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException(what + " must be a JSON object");
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        while (it.hasNext()) {
+            String key = it.next().getKey();
+            if (!allowed.contains(key)) {
+                throw new IllegalArgumentException("unknown key '" + key + "' in " + what + " (allowed: "
+                        + allowed.stream().sorted().toList() + ")");
+            }
+        }
+        return (ObjectNode) n;
+    }
+
+    private static String text(ObjectNode n, String key, String dflt) {
+        if (!n.has(key)) {
+            return dflt;
+        }
+        if (!n.get(key).isTextual()) {
+            throw new IllegalArgumentException("'" + key + "' must be a string");
+        }
+        return n.get(key).asText();
+    }
+
+    private static boolean bool(ObjectNode n, String key) {
+        if (!n.get(key).isBoolean()) {
+            throw new IllegalArgumentException("'" + key + "' must be true or false");
+        }
+        return n.get(key).asBoolean();
+    }
+
+    private static int integer(ObjectNode n, String key, int dflt) {
+        if (!n.has(key)) {
+            return dflt;
+        }
+        JsonNode v = n.get(key);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new IllegalArgumentException("'" + key + "' must be an integer, got " + v);
+        }
+        return v.asInt();
+    }
+
+    private static double number(JsonNode v, String key) {
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException("'" + key + "' must be a number, got " + v);
+        }
+        return v.asDouble();
+    }
+
+    /** A number or a non-empty list of numbers. */
+    private static List<Double> numbers(ObjectNode n, String key, List<Double> dflt) {
+        if (!n.has(key)) {
+            if (dflt == null) {
+                throw new IllegalArgumentException("'" + key + "' is required");
+            }
+            return dflt;
+        }
+        JsonNode v = n.get(key);
+        List<Double> out = new ArrayList<>();
+        if (v.isArray()) {
+            if (v.isEmpty()) {
+                throw new IllegalArgumentException("'" + key + "' is an empty list");
+            }
+            for (JsonNode x : v) {
+                out.add(number(x, key));
+            }
+        } else {
+            out.add(number(v, key));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Every cell of the grid, in a fixed order: α, then method entries in file order, settings, η, seeds. */
+    public List<ExperimentCell> cells() {
+        List<ExperimentCell> out = new ArrayList<>();
+        for (double alpha : alphas) {
+            for (MethodGrid g : methods) {
+                for (MethodSpec s : g.specs()) {
+                    for (double lr : g.learningRates()) {
+                        for (long seed : seeds) {
+                            out.add(new ExperimentCell(s, lr, alpha, seed));
+                        }
+                    }
+                }
+            }
+        }
+        long distinct = out.stream().map(ExperimentCell::id).distinct().count();
+        if (distinct != out.size()) {
+            throw new IllegalArgumentException("the grid repeats a cell (two method entries with the same settings)");
+        }
+        return out;
+    }
+
+    /** The simulation settings of a cell. */
+    public SimulationConfig config(ExperimentCell cell) {
+        return base.toBuilder().alpha(cell.alpha()).seed(cell.seed()).learningRate(cell.learningRate())
+                .finalLearningRate(lrDecay ? 0 : Double.NaN).estimator(cell.spec().estimator()).build();
+    }
+}
