@@ -22,14 +22,17 @@ import java.util.Map;
  * Reads a Hugging Face {@code tokenizer.json} into an {@link HfTokenizer}.
  *
  * <p>Supported components (anything else is rejected with a {@link TokenizerFormatException} naming
- * the file and the component): model {@code WordPiece}; normalizers {@code BertNormalizer},
- * {@code Lowercase}, {@code NFC}, {@code NFD}, {@code NFKC}, {@code NFKD}, {@code Sequence};
- * pre-tokenizers {@code BertPreTokenizer}, {@code WhitespaceSplit}, {@code Sequence};
- * post-processors {@code TemplateProcessing}, {@code BertProcessing}; decoder {@code WordPiece}.
+ * the file and the component): models {@code WordPiece} and {@code BPE} (byte-level or with byte
+ * fallback; not dropout); normalizers {@code BertNormalizer}, {@code Lowercase}, {@code NFC},
+ * {@code NFD}, {@code NFKC}, {@code NFKD}, {@code Prepend}, {@code Replace}, {@code Sequence};
+ * pre-tokenizers {@code BertPreTokenizer}, {@code WhitespaceSplit}, {@code ByteLevel}, {@code Split},
+ * {@code Sequence}; post-processors {@code TemplateProcessing}, {@code BertProcessing},
+ * {@code ByteLevel}, {@code Sequence}; decoders {@code WordPiece}, {@code ByteLevel}, {@code Replace},
+ * {@code ByteFallback}, {@code Fuse}, {@code Strip}, {@code Metaspace}, {@code Sequence}.
  * Each section is handled by one method below, so a new model or component is one more case.
  *
- * <p>The file's {@code truncation} section becomes the tokenizer's truncation; without one, sequences
- * are truncated at {@link Truncation#BERT_MAX_LENGTH}. Its {@code padding} section becomes the
+ * <p>The file's {@code truncation} section becomes the tokenizer's truncation; without one, WordPiece
+ * sequences are truncated at {@link Truncation#BERT_MAX_LENGTH} and BPE sequences are not truncated. Its {@code padding} section becomes the
  * batch padding; without one, batches are padded to their longest row with the model's
  * {@code [PAD]} token (id 0 if there is none).
  */
@@ -87,7 +90,9 @@ public final class TokenizerJson {
         AddedVocabulary added = new AddedVocabulary(addedTokens, normalizer);
         TemplateProcessing post = postProcessor(root.get("post_processor"));
         Decoder decoder = decoder(root.get("decoder"));
-        Truncation truncation = truncation(root.get("truncation"));
+        // Encoders had 512 positions when WordPiece files were written without a truncation section;
+        // decoder vocabularies (BPE) are used for long texts and are never cut unless the file says so.
+        Truncation truncation = truncation(root.get("truncation"), model instanceof WordPieceModel);
         Padding padding = padding(root.get("padding"), model, added);
         return new HfTokenizer(added, normalizer, preTokenizer, model, post, decoder, truncation, padding);
     }
@@ -132,6 +137,7 @@ public final class TokenizerJson {
         }
         return switch (type) {
             case "WordPiece" -> wordPiece(node);
+            case "BPE" -> bpe(node);
             default -> throw unsupported("model", type);
         };
     }
@@ -165,6 +171,92 @@ public final class TokenizerJson {
         return new WordPieceModel(vocab, unk, prefix, maxChars);
     }
 
+    private Model bpe(JsonNode node) {
+        JsonNode vocabNode = required(node, "vocab", "model");
+        if (!vocabNode.isObject()) {
+            throw fail("model.vocab is not an object of token to id");
+        }
+        Map<String, Integer> vocab = new HashMap<>(vocabNode.size() * 2);
+        int maxId = -1;
+        for (Map.Entry<String, JsonNode> e : vocabNode.properties()) {
+            int id = nonNegativeInt(e.getValue(), "model.vocab['" + e.getKey() + "']");
+            vocab.put(e.getKey(), id);
+            maxId = Math.max(maxId, id);
+        }
+        if (vocab.isEmpty()) {
+            throw fail("model.vocab is empty");
+        }
+        if (maxId >= 2L * vocab.size() + 1024) {
+            throw fail("model.vocab ids are far from dense (largest " + maxId + " for " + vocab.size() + " tokens)");
+        }
+        JsonNode mergesNode = node.get("merges");
+        List<BpeModel.Merge> merges = new ArrayList<>();
+        if (mergesNode != null && !mergesNode.isNull()) {
+            if (!mergesNode.isArray()) {
+                throw fail("model.merges is not an array");
+            }
+            for (int i = 0; i < mergesNode.size(); i++) {
+                merges.add(merge(mergesNode.get(i), "model.merges[" + i + "]"));
+            }
+        }
+        JsonNode dropout = node.get("dropout");
+        if (dropout != null && !dropout.isNull() && !(dropout.isNumber() && dropout.doubleValue() == 0)) {
+            throw fail("model.dropout " + dropout + " is not supported (tokenization must be deterministic)");
+        }
+        try {
+            return new BpeModel(vocab, merges, optionalText(node, "unk_token", "model"),
+                    bool(node, "fuse_unk", false, "model"), bool(node, "byte_fallback", false, "model"),
+                    bool(node, "ignore_merges", false, "model"), optionalText(node, "continuing_subword_prefix", "model"),
+                    optionalText(node, "end_of_word_suffix", "model"));
+        } catch (IllegalArgumentException e) {
+            throw fail("model: " + e.getMessage(), e);
+        }
+    }
+
+    /** A merge written as {@code "a b"} (split at the one space) or as {@code ["a", "b"]}. */
+    private BpeModel.Merge merge(JsonNode m, String where) {
+        if (m.isTextual()) {
+            String[] parts = m.asText().split(" ", -1);
+            if (parts.length != 2) {
+                throw fail(where + " '" + m.asText() + "' is not two tokens separated by one space");
+            }
+            return new BpeModel.Merge(parts[0], parts[1]);
+        }
+        if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+            return new BpeModel.Merge(m.get(0).asText(), m.get(1).asText());
+        }
+        throw fail(where + " is neither \"a b\" nor [\"a\", \"b\"]");
+    }
+
+    /** A {@code {"String": s}} or {@code {"Regex": r}} pattern. */
+    private java.util.regex.Pattern pattern(JsonNode node, String where) {
+        JsonNode p = required(node, "pattern", where);
+        if (!p.isObject() || p.size() != 1) {
+            throw fail(where + ".pattern is not {\"String\": ...} or {\"Regex\": ...}");
+        }
+        if (p.has("String")) {
+            return SplitPreTokenizer.literal(text(p, "String", where + ".pattern"));
+        }
+        if (p.has("Regex")) {
+            String regex = text(p, "Regex", where + ".pattern");
+            try {
+                return SplitPreTokenizer.compile(regex);
+            } catch (java.util.regex.PatternSyntaxException | StackOverflowError e) {
+                throw fail(where + ".pattern.Regex is not a valid regex: " + e.getMessage(), e);
+            }
+        }
+        throw fail(where + ".pattern is not {\"String\": ...} or {\"Regex\": ...}");
+    }
+
+    /** A single character (code point) field, such as Strip's content or Metaspace's replacement. */
+    private int oneChar(JsonNode node, String field, String where) {
+        String s = text(node, field, where);
+        if (s.isEmpty() || s.codePointCount(0, s.length()) != 1) {
+            throw fail(where + "." + field + " '" + s + "' is not a single character");
+        }
+        return s.codePointAt(0);
+    }
+
     // ---- normalizer ----
 
     private Normalizer normalizer(JsonNode node, String where) {
@@ -183,6 +275,15 @@ public final class TokenizerJson {
             case "NFD" -> s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD);
             case "NFKC" -> s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC);
             case "NFKD" -> s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKD);
+            case "Prepend" -> {
+                String prepend = text(node, "prepend", where);
+                yield s -> s.isEmpty() ? s : prepend + s;
+            }
+            case "Replace" -> {
+                java.util.regex.Pattern p = pattern(node, where);
+                String content = java.util.regex.Matcher.quoteReplacement(text(node, "content", where));
+                yield s -> p.matcher(s).replaceAll(content);
+            }
             case "Sequence" -> {
                 List<Normalizer> steps = new ArrayList<>();
                 JsonNode list = array(node, "normalizers", where);
@@ -210,6 +311,16 @@ public final class TokenizerJson {
         return switch (type) {
             case "BertPreTokenizer" -> BertPreTokenizer.BERT;
             case "WhitespaceSplit" -> BertPreTokenizer.WHITESPACE_SPLIT;
+            case "ByteLevel" -> ByteLevel.preTokenizer(bool(node, "add_prefix_space", true, where),
+                    bool(node, "use_regex", true, where));
+            case "Split" -> {
+                String behavior = text(node, "behavior", where);
+                SplitPreTokenizer.Behavior b = SplitPreTokenizer.Behavior.parse(behavior);
+                if (b == null) {
+                    throw fail(where + ".behavior '" + behavior + "' is unknown");
+                }
+                yield new SplitPreTokenizer(pattern(node, where), b, bool(node, "invert", false, where));
+            }
             case "Sequence" -> {
                 List<PreTokenizer> steps = new ArrayList<>();
                 JsonNode list = array(node, "pretokenizers", where);
@@ -284,12 +395,32 @@ public final class TokenizerJson {
     // ---- post-processor ----
 
     private TemplateProcessing postProcessor(JsonNode node) {
-        String where = "post_processor";
+        return postProcessor(node, "post_processor");
+    }
+
+    /**
+     * Only templates change ids: {@code ByteLevel} post-processing only trims offsets, which this
+     * module does not report, so it is accepted and does nothing; a {@code Sequence} is its template.
+     */
+    private TemplateProcessing postProcessor(JsonNode node, String where) {
         if (node == null || node.isNull()) {
             return null;
         }
         String type = typeOf(node, where);
         return switch (type) {
+            case "ByteLevel" -> null;
+            case "Sequence" -> {
+                JsonNode list = array(node, "processors", where);
+                TemplateProcessing found = null;
+                for (int i = 0; i < list.size(); i++) {
+                    TemplateProcessing t = postProcessor(list.get(i), where + ".processors[" + i + "]");
+                    if (t != null && found != null) {
+                        throw fail(where + " has more than one template post-processor");
+                    }
+                    found = t == null ? found : t;
+                }
+                yield found;
+            }
             case "TemplateProcessing" -> template(node);
             case "BertProcessing" -> {
                 JsonNode cls = array(node, "cls", where);
@@ -307,6 +438,9 @@ public final class TokenizerJson {
     private TemplateProcessing template(JsonNode node) {
         String where = "post_processor";
         Map<String, TemplateProcessing.Special> specials = new HashMap<>();
+        if (!node.isObject()) {
+            throw fail(where + " is not an object");
+        }
         JsonNode specialsNode = required(node, "special_tokens", where);
         if (!specialsNode.isObject()) {
             throw fail("post_processor.special_tokens is not an object");
@@ -369,24 +503,47 @@ public final class TokenizerJson {
     // ---- decoder ----
 
     private Decoder decoder(JsonNode node) {
-        String where = "decoder";
         if (node == null || node.isNull()) {
             return Decoder.JOIN_WITH_SPACES;
         }
+        return decoder(node, "decoder");
+    }
+
+    private Decoder decoder(JsonNode node, String where) {
         String type = typeOf(node, where);
         return switch (type) {
             case "WordPiece" -> new WordPieceDecoder(
                     node.has("prefix") ? text(node, "prefix", where) : "##", bool(node, "cleanup", true, where));
+            case "ByteLevel" -> ByteLevel.DECODER;
+            case "Replace" -> Decoders.replace(pattern(node, where), text(node, "content", where));
+            case "ByteFallback" -> Decoders.BYTE_FALLBACK;
+            case "Fuse" -> Decoders.FUSE;
+            case "Strip" -> Decoders.strip(oneChar(node, "content", where),
+                    nonNegativeInt(required(node, "start", where), where + ".start"),
+                    nonNegativeInt(required(node, "stop", where), where + ".stop"));
+            case "Metaspace" -> {
+                String scheme = node.has("prepend_scheme") ? text(node, "prepend_scheme", where)
+                        : bool(node, "add_prefix_space", true, where) ? "always" : "never";
+                yield Decoders.metaspace(oneChar(node, "replacement", where), !scheme.equals("never"));
+            }
+            case "Sequence" -> {
+                List<Decoder> steps = new ArrayList<>();
+                JsonNode list = array(node, "decoders", where);
+                for (int i = 0; i < list.size(); i++) {
+                    steps.add(decoder(list.get(i), where + ".decoders[" + i + "]"));
+                }
+                yield Decoder.sequence(steps);
+            }
             default -> throw unsupported(where, type);
         };
     }
 
     // ---- truncation and padding ----
 
-    private Truncation truncation(JsonNode node) {
+    private Truncation truncation(JsonNode node, boolean bertDefault) {
         String where = "truncation";
         if (node == null || node.isNull()) {
-            return Truncation.of(Truncation.BERT_MAX_LENGTH);
+            return bertDefault ? Truncation.of(Truncation.BERT_MAX_LENGTH) : null;
         }
         if (!node.isObject()) {
             throw fail("truncation is not an object");
