@@ -74,8 +74,22 @@ public final class TokenizerJson {
         return new TokenizerJson(sourceName).build(json);
     }
 
+    /**
+     * Builds the tokenizer a parsed {@code tokenizer.json} tree describes (e.g. one made by
+     * {@link GgufTokenizer#toTokenizerJson}).
+     *
+     * @param sourceName names the origin in error messages
+     * @throws TokenizerFormatException if the tree is not a usable tokenizer description
+     */
+    public static HfTokenizer fromTree(JsonNode root, String sourceName) {
+        return new TokenizerJson(sourceName).build(root);
+    }
+
     private HfTokenizer build(byte[] bytes) {
-        JsonNode root = readTree(bytes);
+        return build(readTree(bytes));
+    }
+
+    private HfTokenizer build(JsonNode root) {
         if (!root.isObject()) {
             throw fail("the top level is not a JSON object");
         }
