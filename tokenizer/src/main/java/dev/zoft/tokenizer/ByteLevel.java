@@ -59,7 +59,7 @@ final class ByteLevel {
     static PreTokenizer preTokenizer(boolean addPrefixSpace, boolean useRegex) {
         Pattern regex = useRegex ? SplitPreTokenizer.compile(SplitPreTokenizer.GPT2_PATTERN) : null;
         return (text, words) -> {
-            String s = addPrefixSpace && !text.startsWith(" ") ? " " + text : text;
+            String s = addPrefixSpace && !text.isEmpty() && !text.startsWith(" ") ? " " + text : text;
             if (regex == null) {
                 if (!s.isEmpty()) {
                     words.accept(toByteChars(s));
