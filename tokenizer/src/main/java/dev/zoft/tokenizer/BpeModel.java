@@ -44,6 +44,8 @@ final class BpeModel implements Model {
     /** Ids of {@code <0xNN>}, or -1, for byte fallback. */
     private final int[] byteIds = new int[256];
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
+    /** Ids of single-character tokens below U+10000 (-1: not a token), so initial symbols need no lookup. */
+    private final int[] charIds = new int[0x10000];
 
     /** One merge rule: the pair of tokens that becomes one. Its rank is its position in the list. */
     record Merge(String left, String right) {
@@ -82,6 +84,12 @@ final class BpeModel implements Model {
         this.ignoreMerges = ignoreMerges;
         for (int b = 0; b < 256; b++) {
             byteIds[b] = vocab.getOrDefault(byteToken(b), -1);
+        }
+        java.util.Arrays.fill(charIds, -1);
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
+            if (e.getKey().length() == 1) {
+                charIds[e.getKey().charAt(0)] = e.getValue();
+            }
         }
         this.merges = new Long2LongOpenHashMap(mergeList.size() * 2);
         for (int rank = 0; rank < mergeList.size(); rank++) {
@@ -206,9 +214,19 @@ final class BpeModel implements Model {
         IntArrayList symbols = new IntArrayList(word.length());
         int pendingUnk = 0; // 1 when an unknown symbol waits to be added (fused or not)
         int n = word.length();
+        boolean plain = prefix.isEmpty() && suffix.isEmpty();
         for (int i = 0; i < n; ) {
             int cp = word.codePointAt(i);
             int end = i + Character.charCount(cp);
+            if (plain && cp < 0x10000 && charIds[cp] >= 0) {
+                if (pendingUnk > 0) {
+                    symbols.add(unkId);
+                    pendingUnk = 0;
+                }
+                symbols.add(charIds[cp]);
+                i = end;
+                continue;
+            }
             String s = word.substring(i, end);
             if (i > 0 && !prefix.isEmpty()) {
                 s = prefix + s;

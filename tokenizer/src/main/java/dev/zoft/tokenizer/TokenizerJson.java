@@ -262,6 +262,12 @@ public final class TokenizerJson {
         throw fail(where + ".pattern is not {\"String\": ...} or {\"Regex\": ...}");
     }
 
+    /** The string of a {@code {"String": s}} pattern (already validated by {@link #pattern}), else null. */
+    private static String literalPattern(JsonNode node) {
+        JsonNode p = node.get("pattern");
+        return p != null && p.has("String") ? p.get("String").asText() : null;
+    }
+
     /** A single character (code point) field, such as Strip's content or Metaspace's replacement. */
     private int oneChar(JsonNode node, String field, String where) {
         String s = text(node, field, where);
@@ -285,7 +291,7 @@ public final class TokenizerJson {
                     optionalBool(node, "strip_accents", where),
                     bool(node, "lowercase", true, where));
             case "Lowercase" -> BertNormalizer::lowercase;
-            case "NFC" -> s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC);
+            case "NFC" -> TokenizerJson::nfc;
             case "NFD" -> s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD);
             case "NFKC" -> s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC);
             case "NFKD" -> s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKD);
@@ -295,8 +301,13 @@ public final class TokenizerJson {
             }
             case "Replace" -> {
                 java.util.regex.Pattern p = pattern(node, where);
-                String content = java.util.regex.Matcher.quoteReplacement(text(node, "content", where));
-                yield s -> p.matcher(s).replaceAll(content);
+                String content = text(node, "content", where);
+                String literal = literalPattern(node);
+                if (literal != null && !literal.isEmpty()) {
+                    yield s -> s.replace(literal, content); // the common case (space to ▁), without a regex
+                }
+                String replacement = java.util.regex.Matcher.quoteReplacement(content);
+                yield s -> p.matcher(s).replaceAll(replacement);
             }
             case "Sequence" -> {
                 List<Normalizer> steps = new ArrayList<>();
@@ -313,6 +324,16 @@ public final class TokenizerJson {
             }
             default -> throw unsupported(where, type);
         };
+    }
+
+    /** NFC, skipping the normalizer for text below U+0300, which no composition can change (most text). */
+    static String nfc(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x300) {
+                return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC);
+            }
+        }
+        return s;
     }
 
     // ---- pre-tokenizer ----
