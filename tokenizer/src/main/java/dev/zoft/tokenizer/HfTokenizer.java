@@ -173,18 +173,21 @@ public final class HfTokenizer implements Tokenizer {
         String clean = CharClasses.replaceLoneSurrogates(Objects.requireNonNull(text, "text"));
         TokenSequence seq = new TokenSequence();
         IntArrayList ids = new IntArrayList(16);
+        boolean atStart = true;
         for (AddedVocabulary.Piece piece : added.extract(clean, normalizer)) {
             if (piece.isToken()) {
                 seq.add(piece.id(), piece.text());
+                atStart = false;
                 continue;
             }
-            preTokenizer.split(piece.text(), word -> {
+            preTokenizer.split(piece.text(), atStart, word -> {
                 ids.size(0);
                 model.tokenize(word, ids);
                 for (int i = 0; i < ids.size(); i++) {
                     seq.add(ids.getInt(i), model.idToToken(ids.getInt(i)));
                 }
             });
+            atStart = false;
         }
         return seq;
     }

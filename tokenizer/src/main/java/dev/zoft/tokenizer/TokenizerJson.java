@@ -26,7 +26,7 @@ import java.util.Map;
  * fallback; not dropout); normalizers {@code BertNormalizer}, {@code Lowercase}, {@code NFC},
  * {@code NFD}, {@code NFKC}, {@code NFKD}, {@code Prepend}, {@code Replace}, {@code Sequence};
  * pre-tokenizers {@code BertPreTokenizer}, {@code WhitespaceSplit}, {@code ByteLevel}, {@code Split},
- * {@code Sequence}; post-processors {@code TemplateProcessing}, {@code BertProcessing},
+ * {@code Metaspace}, {@code Sequence}; post-processors {@code TemplateProcessing}, {@code BertProcessing},
  * {@code ByteLevel}, {@code Sequence}; decoders {@code WordPiece}, {@code ByteLevel}, {@code Replace},
  * {@code ByteFallback}, {@code Fuse}, {@code Strip}, {@code Metaspace}, {@code Sequence}.
  * Each section is handled by one method below, so a new model or component is one more case.
@@ -346,6 +346,17 @@ public final class TokenizerJson {
         return switch (type) {
             case "BertPreTokenizer" -> BertPreTokenizer.BERT;
             case "WhitespaceSplit" -> BertPreTokenizer.WHITESPACE_SPLIT;
+            case "Metaspace" -> {
+                String scheme = node.has("prepend_scheme") ? text(node, "prepend_scheme", where)
+                        : bool(node, "add_prefix_space", true, where) ? "always" : "never";
+                Metaspace.Prepend prepend = switch (scheme) {
+                    case "always" -> Metaspace.Prepend.ALWAYS;
+                    case "first" -> Metaspace.Prepend.FIRST;
+                    case "never" -> Metaspace.Prepend.NEVER;
+                    default -> throw fail(where + ".prepend_scheme '" + scheme + "' is not always, first or never");
+                };
+                yield new Metaspace(oneChar(node, "replacement", where), prepend, bool(node, "split", true, where));
+            }
             case "ByteLevel" -> ByteLevel.preTokenizer(bool(node, "add_prefix_space", true, where),
                     bool(node, "use_regex", true, where));
             case "Split" -> {

@@ -68,6 +68,10 @@ class BpeVariantsTest {
             Map.entry("metaspace-decoder", root -> root.putObject("decoder").put("type", "Metaspace")
                     .put("replacement", "\u2581").put("prepend_scheme", "always").put("split", false)),
             Map.entry("no-decoder", root -> root.putNull("decoder")),
+            Map.entry("metaspace-first", root -> metaspace(root, "first", false)),
+            Map.entry("metaspace-first-split", root -> metaspace(root, "first", true)),
+            Map.entry("metaspace-always-split", root -> metaspace(root, "always", true)),
+            Map.entry("metaspace-never", root -> metaspace(root, "never", false)),
             Map.entry("replace-regex", root -> {
                 ObjectNode r = ((ArrayNode) root.get("normalizer").get("normalizers")).addObject();
                 r.put("type", "Replace");
@@ -86,7 +90,8 @@ class BpeVariantsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"plain", "no-fuse", "no-byte-fallback", "no-unk-no-fallback", "metaspace-decoder",
-            "no-decoder", "replace-regex"})
+            "no-decoder", "replace-regex", "metaspace-first", "metaspace-first-split", "metaspace-always-split",
+            "metaspace-never"})
     void sentencePieceVariantMatchesTheReference(String name) throws Exception {
         ObjectNode root = sentencePieceBase();
         SPM.get(name).accept(root);
@@ -98,7 +103,8 @@ class BpeVariantsTest {
         Files.write(file, SmallTokenizers.bytes(root));
         HfTokenizer ours = TokenizerJson.load(file);
         Random rnd = new Random(name.hashCode());
-        List<String> texts = new ArrayList<>(List.of("", " ", "a", "abc abc", "<|bos|>ab <|bos|>", "<s>a</s>"));
+        List<String> texts = new ArrayList<>(List.of("", " ", "a", "abc abc", "<|bos|>ab <|bos|>", "<s>a</s>", "a<s>b c",
+                "<s> ab", "  ab  c ", "\u2581ab"));
         int[] cps = alphabet.codePoints().toArray();
         for (int i = 0; i < 400; i++) {
             StringBuilder sb = new StringBuilder();
@@ -122,6 +128,18 @@ class BpeVariantsTest {
                         () -> name + ": decode with specials of " + ReferenceCorpusTest.escape(text));
             }
         }
+    }
+
+    /** The newer Hugging Face form of Llama-2: no normalizer, a Metaspace pre-tokenizer and decoder. */
+    private static void metaspace(ObjectNode root, String scheme, boolean split) {
+        root.putNull("normalizer");
+        root.putObject("pre_tokenizer").put("type", "Metaspace").put("replacement", "\u2581")
+                .put("prepend_scheme", scheme).put("split", split);
+        ObjectNode decoder = root.putObject("decoder").put("type", "Sequence");
+        decoder.putArray("decoders").addObject().put("type", "Metaspace").put("replacement", "\u2581")
+                .put("prepend_scheme", scheme).put("split", split);
+        ((ArrayNode) decoder.get("decoders")).addObject().put("type", "ByteFallback");
+        ((ArrayNode) decoder.get("decoders")).addObject().put("type", "Fuse");
     }
 
     private static void split(ObjectNode root, String kind, String pattern, String behavior, boolean invert) {
