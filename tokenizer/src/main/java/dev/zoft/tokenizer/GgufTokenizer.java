@@ -38,6 +38,8 @@ import java.util.Set;
  * skipped by {@code decode}), user-defined ones plain added tokens (the BOS / EOS / UNK / PAD ids are
  * special whatever their type); BOS is prepended when {@code add_bos_token} says so (absent: yes for
  * {@code llama} and Llama-3, no otherwise) and EOS appended when {@code add_eos_token} is true.
+ * Batches are padded on the right with {@code tokenizer.ggml.padding_token_id} when the file has one;
+ * nothing is truncated.
  */
 public final class GgufTokenizer {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -249,7 +251,14 @@ public final class GgufTokenizer {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
-        root.putNull("padding");
+        if (v.pad() >= 0) {
+            // Batches pad with the file's padding token (to the longest row, on the right).
+            ObjectNode padding = root.putObject("padding");
+            padding.put("strategy", "BatchLongest").put("direction", "Right").putNull("pad_to_multiple_of");
+            padding.put("pad_id", v.pad()).put("pad_type_id", 0).put("pad_token", v.tokens().get(v.pad()));
+        } else {
+            root.putNull("padding");
+        }
         ArrayNode added = root.putArray("added_tokens");
         Set<Integer> specialIds = new HashSet<>();
         for (int id : new int[] {v.bos(), v.eos(), v.unk(), v.pad()}) {

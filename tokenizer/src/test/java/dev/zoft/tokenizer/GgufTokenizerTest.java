@@ -102,6 +102,16 @@ class GgufTokenizerTest {
     }
 
     @Test
+    void batchesPadWithTheFilesPaddingToken() {
+        HfTokenizer qwen2 = GgufTokenizer.load(BpeCorpus.vocab("qwen2"));
+        Batch batch = qwen2.encodePadded(List.of("Hello world", "Hi"));
+        assertArrayEquals(new int[] {9707, 1879}, batch.ids()[0]);
+        assertArrayEquals(new int[] {13048, 151643}, batch.ids()[1]);
+        assertArrayEquals(new int[] {1, 0}, batch.attentionMask()[1]);
+        assertEquals(null, qwen2.truncation(), "decoder vocabularies are not truncated");
+    }
+
+    @Test
     void refusalsNameTheFileAndTheProblem() throws Exception {
         assertRefused(tinyGpt2().put("tokenizer.ggml.model", "bert"), "tokenizer.ggml.model 'bert' is not supported");
         assertRefused(tinyGpt2().put("tokenizer.ggml.pre", "deepseek-llm"), "tokenizer.ggml.pre 'deepseek-llm'");
