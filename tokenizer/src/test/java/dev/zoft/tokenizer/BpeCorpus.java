@@ -25,6 +25,13 @@ final class BpeCorpus {
         return p;
     }
 
+    private static final java.util.Map<String, HfTokenizer> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The tokenizer of a vocab GGUF, loaded once per test JVM (the large vocabularies take a second). */
+    static HfTokenizer tokenizer(String name) {
+        return LOADED.computeIfAbsent(name, n -> GgufTokenizer.load(vocab(n)));
+    }
+
     /** The committed BPE fixture: code, numbers, whitespace runs, contractions, unicode (one JSON string a line). */
     static List<String> fixture() {
         try (InputStream in = BpeCorpus.class.getResourceAsStream("/bpe-corpus.jsonl")) {

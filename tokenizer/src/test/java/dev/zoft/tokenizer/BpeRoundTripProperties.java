@@ -19,10 +19,8 @@ import net.jqwik.api.Provide;
  */
 class BpeRoundTripProperties {
     private static final List<String> LOSSLESS = List.of("gpt-2", "llama-bpe", "llama-spm", "phi-3");
-    private static final java.util.Map<String, HfTokenizer> TOKENIZERS = new java.util.concurrent.ConcurrentHashMap<>();
-
     private static HfTokenizer tokenizer(String name) {
-        return TOKENIZERS.computeIfAbsent(name, n -> GgufTokenizer.load(BpeCorpus.vocab(n)));
+        return BpeCorpus.tokenizer(name);
     }
 
     @Provide

@@ -26,13 +26,13 @@ class GgufTokenizerTest {
     @Test
     void wellKnownIdsOfEachFamily() {
         // Published ids: GPT-2 / r50k, Llama-3, Qwen2 and Llama-2 for "Hello world".
-        assertArrayEquals(new int[] {15496, 995}, GgufTokenizer.load(BpeCorpus.vocab("gpt-2")).encode("Hello world").ids());
+        assertArrayEquals(new int[] {15496, 995}, BpeCorpus.tokenizer("gpt-2").encode("Hello world").ids());
         assertArrayEquals(new int[] {128000, 9906, 1917},
-                GgufTokenizer.load(BpeCorpus.vocab("llama-bpe")).encode("Hello world").ids());
-        assertArrayEquals(new int[] {9707, 1879}, GgufTokenizer.load(BpeCorpus.vocab("qwen2")).encode("Hello world").ids());
+                BpeCorpus.tokenizer("llama-bpe").encode("Hello world").ids());
+        assertArrayEquals(new int[] {9707, 1879}, BpeCorpus.tokenizer("qwen2").encode("Hello world").ids());
         assertArrayEquals(new int[] {1, 15043, 3186},
-                GgufTokenizer.load(BpeCorpus.vocab("llama-spm")).encode("Hello world").ids());
-        HfTokenizer phi3 = GgufTokenizer.load(BpeCorpus.vocab("phi-3"));
+                BpeCorpus.tokenizer("llama-spm").encode("Hello world").ids());
+        HfTokenizer phi3 = BpeCorpus.tokenizer("phi-3");
         assertEquals(1, phi3.encode("Hello world").idAt(0));
         assertEquals("<|user|>", phi3.idToToken(32010));
         assertArrayEquals(new int[] {1, 32010}, phi3.encode("<|user|>").ids(), "a control token in the text is matched");
@@ -41,10 +41,10 @@ class GgufTokenizerTest {
 
     @Test
     void llama3KeepsWholeWordsAndDigitTriples() {
-        HfTokenizer llama3 = GgufTokenizer.load(BpeCorpus.vocab("llama-bpe"));
+        HfTokenizer llama3 = BpeCorpus.tokenizer("llama-bpe");
         List<String> tokens = llama3.encode("1234567 isn't").tokens();
         assertEquals(List.of("<|begin_of_text|>", "123", "456", "7", "Ġisn", "'t"), tokens);
-        HfTokenizer qwen2 = GgufTokenizer.load(BpeCorpus.vocab("qwen2"));
+        HfTokenizer qwen2 = BpeCorpus.tokenizer("qwen2");
         assertEquals(List.of("1", "2", "3"), qwen2.encode("123").tokens());
     }
 
@@ -103,7 +103,7 @@ class GgufTokenizerTest {
 
     @Test
     void batchesPadWithTheFilesPaddingToken() {
-        HfTokenizer qwen2 = GgufTokenizer.load(BpeCorpus.vocab("qwen2"));
+        HfTokenizer qwen2 = BpeCorpus.tokenizer("qwen2");
         Batch batch = qwen2.encodePadded(List.of("Hello world", "Hi"));
         assertArrayEquals(new int[] {9707, 1879}, batch.ids()[0]);
         assertArrayEquals(new int[] {13048, 151643}, batch.ids()[1]);
