@@ -54,6 +54,30 @@ class GgufVocabFilesTest {
     }
 
     @Test
+    void everyGgufInTheVocabFolderOpensWithAConsistentTokenizer() throws java.io.IOException {
+        List<java.nio.file.Path> files;
+        try (var s = java.nio.file.Files.list(SharedAssets.asset("vocab"))) {
+            files = s.filter(p -> p.toString().endsWith(".gguf")).sorted().toList();
+        }
+        assertTrue(files.size() >= 6, "expected the six llama.cpp vocab files, found " + files);
+        for (var f : files) {
+            try (GgufFile g = GgufFile.open(f)) {
+                GgufMetadata m = g.metadata();
+                int n = m.getStringArray("tokenizer.ggml.tokens").size();
+                for (String key : List.of("tokenizer.ggml.scores", "tokenizer.ggml.token_type")) {
+                    m.findArray(key).ifPresent(a -> assertEquals(n, a.length(), f + " " + key));
+                }
+                for (String key : m.keys()) {
+                    if (key.endsWith("_token_id")) {
+                        long id = m.getLong(key);
+                        assertTrue(id >= 0 && id < n, f + " " + key + " = " + id);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void gpt2VocabHasKnownTokens() {
         try (GgufFile g = GgufFile.open(SharedAssets.asset("vocab/ggml-vocab-gpt-2.gguf"))) {
             GgufMetadata m = g.metadata();
