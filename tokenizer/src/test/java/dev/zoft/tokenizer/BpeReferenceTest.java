@@ -63,6 +63,11 @@ class BpeReferenceTest {
             }
             int[] expected = expectedList.stream().mapToInt(Integer::intValue).toArray();
             assertArrayEquals(expected, ours.encode(text).ids(), () -> "GPT-2 ids of " + ReferenceCorpusTest.escape(text));
+            com.knuddels.jtokkit.api.IntArrayList list = new com.knuddels.jtokkit.api.IntArrayList();
+            for (int id : expected) {
+                list.add(id);
+            }
+            assertEquals(reference.decode(list), ours.decode(expected, false), () -> "GPT-2 decode of " + ReferenceCorpusTest.escape(text));
         }
     }
 
