@@ -26,7 +26,7 @@ import java.util.Map;
  * fallback; not dropout); normalizers {@code BertNormalizer}, {@code Lowercase}, {@code NFC},
  * {@code NFD}, {@code NFKC}, {@code NFKD}, {@code Prepend}, {@code Replace}, {@code Sequence};
  * pre-tokenizers {@code BertPreTokenizer}, {@code WhitespaceSplit}, {@code ByteLevel}, {@code Split},
- * {@code Metaspace}, {@code Sequence}; post-processors {@code TemplateProcessing}, {@code BertProcessing},
+ * {@code Metaspace}, {@code Digits}, {@code Sequence}; post-processors {@code TemplateProcessing}, {@code BertProcessing},
  * {@code ByteLevel}, {@code Sequence}; decoders {@code WordPiece}, {@code ByteLevel}, {@code Replace},
  * {@code ByteFallback}, {@code Fuse}, {@code Strip}, {@code Metaspace}, {@code Sequence}.
  * Each section is handled by one method below, so a new model or component is one more case.
@@ -346,6 +346,9 @@ public final class TokenizerJson {
         return switch (type) {
             case "BertPreTokenizer" -> BertPreTokenizer.BERT;
             case "WhitespaceSplit" -> BertPreTokenizer.WHITESPACE_SPLIT;
+            case "Digits" -> new SplitPreTokenizer(SplitPreTokenizer.compile("\\p{N}"),
+                    bool(node, "individual_digits", false, where) ? SplitPreTokenizer.Behavior.ISOLATED
+                            : SplitPreTokenizer.Behavior.CONTIGUOUS, false);
             case "Metaspace" -> {
                 String scheme = node.has("prepend_scheme") ? text(node, "prepend_scheme", where)
                         : bool(node, "add_prefix_space", true, where) ? "always" : "never";

@@ -42,6 +42,8 @@ class BpeVariantsTest {
             Map.entry("split-next", root -> split(root, "String", " ", "MergedWithNext", false)),
             Map.entry("split-contiguous", root -> split(root, "Regex", "[ab]", "Contiguous", false)),
             Map.entry("split-inverted", root -> split(root, "Regex", "\\p{L}+", "Isolated", true)),
+            Map.entry("digits-individual", root -> digits(root, true)),
+            Map.entry("digits-grouped", root -> digits(root, false)),
             Map.entry("split-llama3", root -> split(root, "Regex", SplitPreTokenizer.LLAMA3_PATTERN, "Isolated", false)),
             Map.entry("template-nfc", root -> {
                 root.putObject("normalizer").put("type", "NFC");
@@ -81,11 +83,12 @@ class BpeVariantsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"plain", "prefix-space", "no-regex", "ignore-merges", "split-isolated", "split-removed",
-            "split-previous", "split-next", "split-contiguous", "split-inverted", "split-llama3", "template-nfc"})
+            "split-previous", "split-next", "split-contiguous", "split-inverted", "split-llama3", "template-nfc",
+            "digits-individual", "digits-grouped"})
     void byteLevelVariantMatchesTheReference(String name) throws Exception {
         ObjectNode root = byteLevelBase();
         BYTE_LEVEL.get(name).accept(root);
-        compare("byte-level-" + name, root, "ab c'sS\n\t1é😀中 ");
+        compare("byte-level-" + name, root, "ab c'sS\n\t1é😀中 23\u0663\u00bd");
     }
 
     @ParameterizedTest
@@ -128,6 +131,15 @@ class BpeVariantsTest {
                         () -> name + ": decode with specials of " + ReferenceCorpusTest.escape(text));
             }
         }
+    }
+
+    /** SmolLM's form: digits split off first, then the GPT-2 byte-level regex. */
+    private static void digits(ObjectNode root, boolean individual) {
+        ObjectNode seq = root.putObject("pre_tokenizer").put("type", "Sequence");
+        ArrayNode steps = seq.putArray("pretokenizers");
+        steps.addObject().put("type", "Digits").put("individual_digits", individual);
+        steps.addObject().put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
+                .put("use_regex", true);
     }
 
     /** The newer Hugging Face form of Llama-2: no normalizer, a Metaspace pre-tokenizer and decoder. */

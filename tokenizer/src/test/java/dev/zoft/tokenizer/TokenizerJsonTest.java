@@ -110,8 +110,8 @@ class TokenizerJsonTest {
         assertMessage(SmallTokenizers.bytes(json), "normalizer type 'Precompiled' is not supported");
 
         json = SmallTokenizers.bert();
-        ((ObjectNode) json.get("pre_tokenizer")).put("type", "Digits");
-        assertMessage(SmallTokenizers.bytes(json), "pre_tokenizer type 'Digits' is not supported");
+        ((ObjectNode) json.get("pre_tokenizer")).put("type", "Punctuation");
+        assertMessage(SmallTokenizers.bytes(json), "pre_tokenizer type 'Punctuation' is not supported");
 
         json = SmallTokenizers.bert();
         ((ObjectNode) json.get("post_processor")).put("type", "RobertaProcessing");
