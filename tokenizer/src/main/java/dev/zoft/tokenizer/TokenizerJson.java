@@ -26,14 +26,15 @@ import java.util.Map;
  * fallback; not dropout); normalizers {@code BertNormalizer}, {@code Lowercase}, {@code NFC},
  * {@code NFD}, {@code NFKC}, {@code NFKD}, {@code Prepend}, {@code Replace}, {@code Sequence};
  * pre-tokenizers {@code BertPreTokenizer}, {@code WhitespaceSplit}, {@code ByteLevel}, {@code Split},
- * {@code Metaspace}, {@code Digits}, {@code Sequence}; post-processors {@code TemplateProcessing}, {@code BertProcessing},
- * {@code ByteLevel}, {@code Sequence}; decoders {@code WordPiece}, {@code ByteLevel}, {@code Replace},
+ * {@code Metaspace}, {@code Digits}, {@code Sequence}; post-processors {@code TemplateProcessing},
+ * {@code BertProcessing}, {@code RobertaProcessing}, {@code ByteLevel}, {@code Sequence}; decoders {@code WordPiece}, {@code ByteLevel}, {@code Replace},
  * {@code ByteFallback}, {@code Fuse}, {@code Strip}, {@code Metaspace}, {@code Sequence}.
  * Each section is handled by one method below, so a new model or component is one more case.
  *
- * <p>The file's {@code truncation} section becomes the tokenizer's truncation; without one, WordPiece
- * sequences are truncated at {@link Truncation#BERT_MAX_LENGTH} and BPE sequences are not truncated. Its {@code padding} section becomes the
- * batch padding; without one, batches are padded to their longest row with the model's
+ * <p>The file's {@code truncation} section becomes the tokenizer's truncation; without one, encoder
+ * tokenizers (WordPiece, or a {@code RobertaProcessing} post-processor) truncate at
+ * {@link Truncation#BERT_MAX_LENGTH}, as their models have that many positions, and decoder
+ * tokenizers (other BPE) do not truncate. Its {@code padding} section becomes the batch padding; without one, batches are padded to their longest row with the model's
  * {@code [PAD]} token (id 0 if there is none).
  */
 public final class TokenizerJson {
@@ -104,9 +105,12 @@ public final class TokenizerJson {
         AddedVocabulary added = new AddedVocabulary(addedTokens, normalizer);
         TemplateProcessing post = postProcessor(root.get("post_processor"));
         Decoder decoder = decoder(root.get("decoder"));
-        // Encoders had 512 positions when WordPiece files were written without a truncation section;
-        // decoder vocabularies (BPE) are used for long texts and are never cut unless the file says so.
-        Truncation truncation = truncation(root.get("truncation"), model instanceof WordPieceModel);
+        // Encoders have 512 positions, which files written without a truncation section leave implicit;
+        // decoder vocabularies are used for long texts and are never cut unless the file says so.
+        JsonNode postNode = root.get("post_processor");
+        boolean encoder = model instanceof WordPieceModel
+                || (postNode != null && postNode.isObject() && "RobertaProcessing".equals(postNode.path("type").asText()));
+        Truncation truncation = truncation(root.get("truncation"), encoder);
         Padding padding = padding(root.get("padding"), model, added);
         return new HfTokenizer(added, normalizer, preTokenizer, model, post, decoder, truncation, padding);
     }
@@ -471,6 +475,15 @@ public final class TokenizerJson {
                 yield found;
             }
             case "TemplateProcessing" -> template(node);
+            case "RobertaProcessing" -> {
+                JsonNode cls = array(node, "cls", where);
+                JsonNode sep = array(node, "sep", where);
+                if (cls.size() != 2 || sep.size() != 2 || !cls.get(0).isTextual() || !sep.get(0).isTextual()) {
+                    throw fail(where + ".cls and .sep must be [token, id] pairs");
+                }
+                yield TemplateProcessing.roberta(cls.get(0).asText(), nonNegativeInt(cls.get(1), where + ".cls[1]"),
+                        sep.get(0).asText(), nonNegativeInt(sep.get(1), where + ".sep[1]"), 0);
+            }
             case "BertProcessing" -> {
                 JsonNode cls = array(node, "cls", where);
                 JsonNode sep = array(node, "sep", where);

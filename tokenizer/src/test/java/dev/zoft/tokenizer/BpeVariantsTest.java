@@ -101,6 +101,39 @@ class BpeVariantsTest {
         compare("spm-" + name, root, "abc  \u2581é😀中12x");
     }
 
+    @org.junit.jupiter.api.Test
+    void robertaProcessingMatchesTheReferenceOnPairs() throws Exception {
+        ObjectNode root = byteLevelBase();
+        ObjectNode vocab = (ObjectNode) root.get("model").get("vocab");
+        vocab.put("<s>", 400);
+        vocab.put("</s>", 401);
+        ArrayNode added = (ArrayNode) root.get("added_tokens");
+        for (String t : List.of("<s>", "</s>")) {
+            added.addObject().put("id", vocab.get(t).intValue()).put("content", t).put("single_word", false)
+                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
+        }
+        ObjectNode post = root.putObject("post_processor").put("type", "RobertaProcessing");
+        post.putArray("sep").add("</s>").add(401);
+        post.putArray("cls").add("<s>").add(400);
+        post.put("trim_offsets", true).put("add_prefix_space", false);
+        compare("roberta", root, "ab c'sS\n1é ");
+        Path file = dir.resolve("roberta-pairs.json");
+        Files.write(file, SmallTokenizers.bytes(root));
+        HfTokenizer ours = TokenizerJson.load(file);
+        assertEquals(Truncation.BERT_MAX_LENGTH, ours.truncation().maxLength(), "an encoder template truncates at 512");
+        ours = ours.withTruncation(null);
+        try (HuggingFaceTokenizer reference = Reference.create(file,
+                Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "false"))) {
+            for (String[] pair : new String[][] {{"ab c", "cab"}, {"", "a"}, {"a b", ""}, {"<s>ab", "ab</s>"}}) {
+                ai.djl.huggingface.tokenizers.Encoding expected = reference.encode(pair[0], pair[1]);
+                Encoding actual = ours.encodePair(pair[0], pair[1]);
+                assertArrayEquals(Reference.toInts(expected.getIds()), actual.ids(), () -> "pair ids of " + List.of(pair));
+                assertArrayEquals(Reference.toInts(expected.getTypeIds()), actual.typeIds(),
+                        () -> "pair type ids of " + List.of(pair));
+            }
+        }
+    }
+
     private void compare(String name, ObjectNode root, String alphabet) throws Exception {
         Path file = dir.resolve(name + ".json");
         Files.write(file, SmallTokenizers.bytes(root));

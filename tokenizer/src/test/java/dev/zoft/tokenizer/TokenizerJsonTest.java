@@ -114,8 +114,8 @@ class TokenizerJsonTest {
         assertMessage(SmallTokenizers.bytes(json), "pre_tokenizer type 'Punctuation' is not supported");
 
         json = SmallTokenizers.bert();
-        ((ObjectNode) json.get("post_processor")).put("type", "RobertaProcessing");
-        assertMessage(SmallTokenizers.bytes(json), "post_processor type 'RobertaProcessing' is not supported");
+        ((ObjectNode) json.get("post_processor")).put("type", "ByteLevelish");
+        assertMessage(SmallTokenizers.bytes(json), "post_processor type 'ByteLevelish' is not supported");
 
         json = SmallTokenizers.bert();
         ((ObjectNode) json.get("decoder")).put("type", "CTC");
