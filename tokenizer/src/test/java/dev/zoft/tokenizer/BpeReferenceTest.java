@@ -110,6 +110,23 @@ class BpeReferenceTest {
         assertTrue(Files.size(json) > 100_000);
     }
 
+    @Test
+    void withoutSpecialTokensMatchesTheReference() throws Exception {
+        Path json = dir.resolve("llama-bpe-plain.tokenizer.json");
+        GgufTokenizer.exportTokenizerJson(BpeCorpus.vocab("llama-bpe"), json);
+        HfTokenizer ours = BpeCorpus.tokenizer("llama-bpe");
+        try (HuggingFaceTokenizer reference = Reference.create(json,
+                Map.of("addSpecialTokens", "false", "padding", "false", "truncation", "false"))) {
+            for (String text : corpus.subList(0, 300)) {
+                assertArrayEquals(Reference.ids(reference, text), ours.encode(text, false).ids(), () -> "ids of " + text);
+                assertEquals(128000, ours.encode(text, true).idAt(0));
+            }
+        }
+        HfTokenizer cut = ours.withMaxLength(3);
+        assertEquals(List.of("<|begin_of_text|>", "Hello", "Ġworld"), cut.encode("Hello world again").tokens());
+        assertEquals(List.of("Hello", "Ġworld", "Ġagain"), cut.encode("Hello world again there", false).tokens());
+    }
+
     /** Lone surrogates reach the reference as U+FFFD (see ReferenceCorpusTest). */
     static String viaUtf8(String s) {
         return CharClasses.replaceLoneSurrogates(s);
