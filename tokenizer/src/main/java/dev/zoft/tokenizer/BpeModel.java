@@ -3,7 +3,6 @@ package dev.zoft.tokenizer;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongHeapPriorityQueue;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -52,14 +51,14 @@ final class BpeModel implements Model {
     }
 
     /**
-     * @param vocab token to id (ids non-negative, dense enough to index an array)
+     * @param vocab token to id (ids non-negative, dense enough to index an array); kept, not copied
      * @param mergeList merge rules, best first
      * @param unkToken the unknown token, or {@code null}
      * @throws IllegalArgumentException naming the first merge or token that does not fit the vocabulary
      */
     BpeModel(Map<String, Integer> vocab, List<Merge> mergeList, String unkToken, boolean fuseUnk, boolean byteFallback,
             boolean ignoreMerges, String continuingSubwordPrefix, String endOfWordSuffix) {
-        this.vocab = new HashMap<>(vocab);
+        this.vocab = vocab;
         this.prefix = continuingSubwordPrefix == null ? "" : continuingSubwordPrefix;
         this.suffix = endOfWordSuffix == null ? "" : endOfWordSuffix;
         int maxId = -1;

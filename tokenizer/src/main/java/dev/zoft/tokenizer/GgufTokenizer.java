@@ -144,7 +144,7 @@ public final class GgufTokenizer {
             if (space <= 0 || space == m.length() - 1 || m.indexOf(' ', space + 1) >= 0) {
                 throw v.fail("tokenizer.ggml.merges[" + i + "] '" + m + "' is not two tokens separated by one space");
             }
-            merges.addArray().add(m.substring(0, space)).add(m.substring(space + 1));
+            merges.add(m); // byte-level tokens hold no space (it is Ġ), so "a b" is unambiguous
         }
         return root;
     }
@@ -193,7 +193,13 @@ public final class GgufTokenizer {
         vocabNode(model, v);
         ArrayNode merges = model.putArray("merges");
         for (int[] m : spmMerges(v)) {
-            merges.addArray().add(v.tokens().get(m[0])).add(v.tokens().get(m[1]));
+            String left = v.tokens().get(m[0]);
+            String right = v.tokens().get(m[1]);
+            if (left.indexOf(' ') < 0 && right.indexOf(' ') < 0) {
+                merges.add(left + " " + right); // the compact form, when unambiguous
+            } else {
+                merges.addArray().add(left).add(right);
+            }
         }
         return root;
     }
