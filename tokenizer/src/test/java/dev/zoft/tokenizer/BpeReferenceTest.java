@@ -127,6 +127,28 @@ class BpeReferenceTest {
         assertEquals(List.of("Hello", "Ġworld", "Ġagain"), cut.encode("Hello world again there", false).tokens());
     }
 
+    @Test
+    void sentencePieceWithoutSpacePrefixOrBosMatchesTheReference() throws Exception {
+        GgufVocab v;
+        try (dev.zoft.weights.gguf.GgufFile f = dev.zoft.weights.gguf.GgufFile.open(BpeCorpus.vocab("llama-spm"))) {
+            v = GgufVocab.read(f.metadata());
+        }
+        GgufVocab plain = new GgufVocab(v.source(), v.model(), v.pre(), v.tokens(), v.scores(), v.types(), v.merges(),
+                v.bos(), v.eos(), v.unk(), v.pad(), false, true, false);
+        Path json = dir.resolve("llama-spm-plain.tokenizer.json");
+        Files.write(json, SmallTokenizers.JSON.writeValueAsBytes(GgufTokenizer.toTokenizerJson(plain)));
+        HfTokenizer ours = GgufTokenizer.fromVocab(plain);
+        try (HuggingFaceTokenizer reference = Reference.create(json,
+                Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "false"))) {
+            for (String text : corpus.subList(0, 600)) {
+                int[] ids = ours.encode(text).ids();
+                assertArrayEquals(Reference.ids(reference, text), ids, () -> "ids of " + text);
+                assertEquals(2, ids[ids.length - 1], "EOS appended, no BOS");
+                assertEquals(reference.decode(Reference.toLongs(ids), true), ours.decode(ids));
+            }
+        }
+    }
+
     /** Lone surrogates reach the reference as U+FFFD (see ReferenceCorpusTest). */
     static String viaUtf8(String s) {
         return CharClasses.replaceLoneSurrogates(s);
