@@ -66,16 +66,26 @@ public final class HfTokenizer implements Tokenizer {
 
     @Override
     public Encoding encode(String text) {
+        return encode(text, true);
+    }
+
+    /**
+     * Tokenizes one sequence, with or without the post-processor's special tokens (BOS, [CLS] ...),
+     * truncated to this tokenizer's maximum length. Without them, the ids are the text's alone, as
+     * when a prompt and its continuation are tokenized separately for a causal LM.
+     */
+    public Encoding encode(String text, boolean addSpecialTokens) {
         TokenSequence a = tokenize(text);
-        truncate(a, null);
-        return postProcessor == null ? a.toEncoding(0) : postProcessor.apply(a, null);
+        boolean template = addSpecialTokens && postProcessor != null;
+        truncate(a, null, template);
+        return template ? postProcessor.apply(a, null) : a.toEncoding(0);
     }
 
     @Override
     public Encoding encodePair(String first, String second) {
         TokenSequence a = tokenize(first);
         TokenSequence b = tokenize(second);
-        truncate(a, b);
+        truncate(a, b, postProcessor != null);
         if (postProcessor != null) {
             return postProcessor.apply(a, b);
         }
@@ -173,28 +183,31 @@ public final class HfTokenizer implements Tokenizer {
         String clean = CharClasses.replaceLoneSurrogates(Objects.requireNonNull(text, "text"));
         TokenSequence seq = new TokenSequence();
         IntArrayList ids = new IntArrayList(16);
+        boolean atStart = true;
         for (AddedVocabulary.Piece piece : added.extract(clean, normalizer)) {
             if (piece.isToken()) {
                 seq.add(piece.id(), piece.text());
+                atStart = false;
                 continue;
             }
-            preTokenizer.split(piece.text(), word -> {
+            preTokenizer.split(piece.text(), atStart, word -> {
                 ids.size(0);
                 model.tokenize(word, ids);
                 for (int i = 0; i < ids.size(); i++) {
                     seq.add(ids.getInt(i), model.idToToken(ids.getInt(i)));
                 }
             });
+            atStart = false;
         }
         return seq;
     }
 
     /** Hugging Face's truncation, before the post-processor: its special tokens count towards the maximum. */
-    private void truncate(TokenSequence a, TokenSequence b) {
+    private void truncate(TokenSequence a, TokenSequence b, boolean withTemplate) {
         if (truncation == null) {
             return;
         }
-        int reserved = postProcessor == null ? 0 : postProcessor.addedTokens(b != null);
+        int reserved = withTemplate ? postProcessor.addedTokens(b != null) : 0;
         int max = truncation.maxLength() - reserved;
         if (max < 0) {
             throw new IllegalArgumentException("max length " + truncation.maxLength()

@@ -37,6 +37,20 @@ final class TemplateProcessing {
                         new Element(null, true, 1), new Element(s, false, 1)));
     }
 
+    /**
+     * RoBERTa's {@code <s> A </s>} / {@code <s> A </s> </s> B </s>}, with type id 0 for the first
+     * sequence's part and {@code pairTypeId} for the second's.
+     */
+    static TemplateProcessing roberta(String cls, int clsId, String sep, int sepId, int pairTypeId) {
+        Special c = new Special(new int[] {clsId}, List.of(cls));
+        Special s = new Special(new int[] {sepId}, List.of(sep));
+        return new TemplateProcessing(
+                List.of(new Element(c, false, 0), new Element(null, false, 0), new Element(s, false, 0)),
+                List.of(new Element(c, false, 0), new Element(null, false, 0), new Element(s, false, 0),
+                        new Element(s, false, pairTypeId), new Element(null, true, pairTypeId),
+                        new Element(s, false, pairTypeId)));
+    }
+
     /** How many tokens the template adds around a single sequence or a pair. */
     int addedTokens(boolean isPair) {
         int n = 0;

@@ -22,15 +22,19 @@ import java.util.Map;
  * Reads a Hugging Face {@code tokenizer.json} into an {@link HfTokenizer}.
  *
  * <p>Supported components (anything else is rejected with a {@link TokenizerFormatException} naming
- * the file and the component): model {@code WordPiece}; normalizers {@code BertNormalizer},
- * {@code Lowercase}, {@code NFC}, {@code NFD}, {@code NFKC}, {@code NFKD}, {@code Sequence};
- * pre-tokenizers {@code BertPreTokenizer}, {@code WhitespaceSplit}, {@code Sequence};
- * post-processors {@code TemplateProcessing}, {@code BertProcessing}; decoder {@code WordPiece}.
+ * the file and the component): models {@code WordPiece} and {@code BPE} (byte-level or with byte
+ * fallback; not dropout); normalizers {@code BertNormalizer}, {@code Lowercase}, {@code NFC},
+ * {@code NFD}, {@code NFKC}, {@code NFKD}, {@code Prepend}, {@code Replace}, {@code Sequence};
+ * pre-tokenizers {@code BertPreTokenizer}, {@code WhitespaceSplit}, {@code ByteLevel}, {@code Split},
+ * {@code Metaspace}, {@code Digits}, {@code Sequence}; post-processors {@code TemplateProcessing},
+ * {@code BertProcessing}, {@code RobertaProcessing}, {@code ByteLevel}, {@code Sequence}; decoders {@code WordPiece}, {@code ByteLevel}, {@code Replace},
+ * {@code ByteFallback}, {@code Fuse}, {@code Strip}, {@code Metaspace}, {@code Sequence}.
  * Each section is handled by one method below, so a new model or component is one more case.
  *
- * <p>The file's {@code truncation} section becomes the tokenizer's truncation; without one, sequences
- * are truncated at {@link Truncation#BERT_MAX_LENGTH}. Its {@code padding} section becomes the
- * batch padding; without one, batches are padded to their longest row with the model's
+ * <p>The file's {@code truncation} section becomes the tokenizer's truncation; without one, encoder
+ * tokenizers (WordPiece, or a {@code RobertaProcessing} post-processor) truncate at
+ * {@link Truncation#BERT_MAX_LENGTH}, as their models have that many positions, and decoder
+ * tokenizers (other BPE) do not truncate. Its {@code padding} section becomes the batch padding; without one, batches are padded to their longest row with the model's
  * {@code [PAD]} token (id 0 if there is none).
  */
 public final class TokenizerJson {
@@ -71,8 +75,22 @@ public final class TokenizerJson {
         return new TokenizerJson(sourceName).build(json);
     }
 
+    /**
+     * Builds the tokenizer a parsed {@code tokenizer.json} tree describes (e.g. one made by
+     * {@link GgufTokenizer#toTokenizerJson}).
+     *
+     * @param sourceName names the origin in error messages
+     * @throws TokenizerFormatException if the tree is not a usable tokenizer description
+     */
+    public static HfTokenizer fromTree(JsonNode root, String sourceName) {
+        return new TokenizerJson(sourceName).build(root);
+    }
+
     private HfTokenizer build(byte[] bytes) {
-        JsonNode root = readTree(bytes);
+        return build(readTree(bytes));
+    }
+
+    private HfTokenizer build(JsonNode root) {
         if (!root.isObject()) {
             throw fail("the top level is not a JSON object");
         }
@@ -87,7 +105,12 @@ public final class TokenizerJson {
         AddedVocabulary added = new AddedVocabulary(addedTokens, normalizer);
         TemplateProcessing post = postProcessor(root.get("post_processor"));
         Decoder decoder = decoder(root.get("decoder"));
-        Truncation truncation = truncation(root.get("truncation"));
+        // Encoders have 512 positions, which files written without a truncation section leave implicit;
+        // decoder vocabularies are used for long texts and are never cut unless the file says so.
+        JsonNode postNode = root.get("post_processor");
+        boolean encoder = model instanceof WordPieceModel
+                || (postNode != null && postNode.isObject() && "RobertaProcessing".equals(postNode.path("type").asText()));
+        Truncation truncation = truncation(root.get("truncation"), encoder);
         Padding padding = padding(root.get("padding"), model, added);
         return new HfTokenizer(added, normalizer, preTokenizer, model, post, decoder, truncation, padding);
     }
@@ -132,6 +155,7 @@ public final class TokenizerJson {
         }
         return switch (type) {
             case "WordPiece" -> wordPiece(node);
+            case "BPE" -> bpe(node);
             default -> throw unsupported("model", type);
         };
     }
@@ -165,6 +189,98 @@ public final class TokenizerJson {
         return new WordPieceModel(vocab, unk, prefix, maxChars);
     }
 
+    private Model bpe(JsonNode node) {
+        JsonNode vocabNode = required(node, "vocab", "model");
+        if (!vocabNode.isObject()) {
+            throw fail("model.vocab is not an object of token to id");
+        }
+        Map<String, Integer> vocab = new HashMap<>(vocabNode.size() * 2);
+        int maxId = -1;
+        for (Map.Entry<String, JsonNode> e : vocabNode.properties()) {
+            int id = nonNegativeInt(e.getValue(), "model.vocab['" + e.getKey() + "']");
+            vocab.put(e.getKey(), id);
+            maxId = Math.max(maxId, id);
+        }
+        if (vocab.isEmpty()) {
+            throw fail("model.vocab is empty");
+        }
+        if (maxId >= 2L * vocab.size() + 1024) {
+            throw fail("model.vocab ids are far from dense (largest " + maxId + " for " + vocab.size() + " tokens)");
+        }
+        JsonNode mergesNode = node.get("merges");
+        List<BpeModel.Merge> merges = new ArrayList<>();
+        if (mergesNode != null && !mergesNode.isNull()) {
+            if (!mergesNode.isArray()) {
+                throw fail("model.merges is not an array");
+            }
+            for (int i = 0; i < mergesNode.size(); i++) {
+                merges.add(merge(mergesNode.get(i), "model.merges[" + i + "]"));
+            }
+        }
+        JsonNode dropout = node.get("dropout");
+        if (dropout != null && !dropout.isNull() && !(dropout.isNumber() && dropout.doubleValue() == 0)) {
+            throw fail("model.dropout " + dropout + " is not supported (tokenization must be deterministic)");
+        }
+        try {
+            return new BpeModel(vocab, merges, optionalText(node, "unk_token", "model"),
+                    bool(node, "fuse_unk", false, "model"), bool(node, "byte_fallback", false, "model"),
+                    bool(node, "ignore_merges", false, "model"), optionalText(node, "continuing_subword_prefix", "model"),
+                    optionalText(node, "end_of_word_suffix", "model"));
+        } catch (IllegalArgumentException e) {
+            throw fail("model: " + e.getMessage(), e);
+        }
+    }
+
+    /** A merge written as {@code "a b"} (split at the one space) or as {@code ["a", "b"]}. */
+    private BpeModel.Merge merge(JsonNode m, String where) {
+        if (m.isTextual()) {
+            String[] parts = m.asText().split(" ", -1);
+            if (parts.length != 2) {
+                throw fail(where + " '" + m.asText() + "' is not two tokens separated by one space");
+            }
+            return new BpeModel.Merge(parts[0], parts[1]);
+        }
+        if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+            return new BpeModel.Merge(m.get(0).asText(), m.get(1).asText());
+        }
+        throw fail(where + " is neither \"a b\" nor [\"a\", \"b\"]");
+    }
+
+    /** A {@code {"String": s}} or {@code {"Regex": r}} pattern. */
+    private java.util.regex.Pattern pattern(JsonNode node, String where) {
+        JsonNode p = required(node, "pattern", where);
+        if (!p.isObject() || p.size() != 1) {
+            throw fail(where + ".pattern is not {\"String\": ...} or {\"Regex\": ...}");
+        }
+        if (p.has("String")) {
+            return SplitPreTokenizer.literal(text(p, "String", where + ".pattern"));
+        }
+        if (p.has("Regex")) {
+            String regex = text(p, "Regex", where + ".pattern");
+            try {
+                return SplitPreTokenizer.compile(regex);
+            } catch (java.util.regex.PatternSyntaxException | StackOverflowError e) {
+                throw fail(where + ".pattern.Regex is not a valid regex: " + e.getMessage(), e);
+            }
+        }
+        throw fail(where + ".pattern is not {\"String\": ...} or {\"Regex\": ...}");
+    }
+
+    /** The string of a {@code {"String": s}} pattern (already validated by {@link #pattern}), else null. */
+    private static String literalPattern(JsonNode node) {
+        JsonNode p = node.get("pattern");
+        return p != null && p.has("String") ? p.get("String").asText() : null;
+    }
+
+    /** A single character (code point) field, such as Strip's content or Metaspace's replacement. */
+    private int oneChar(JsonNode node, String field, String where) {
+        String s = text(node, field, where);
+        if (s.isEmpty() || s.codePointCount(0, s.length()) != 1) {
+            throw fail(where + "." + field + " '" + s + "' is not a single character");
+        }
+        return s.codePointAt(0);
+    }
+
     // ---- normalizer ----
 
     private Normalizer normalizer(JsonNode node, String where) {
@@ -179,10 +295,24 @@ public final class TokenizerJson {
                     optionalBool(node, "strip_accents", where),
                     bool(node, "lowercase", true, where));
             case "Lowercase" -> BertNormalizer::lowercase;
-            case "NFC" -> s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC);
+            case "NFC" -> TokenizerJson::nfc;
             case "NFD" -> s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD);
             case "NFKC" -> s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC);
             case "NFKD" -> s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKD);
+            case "Prepend" -> {
+                String prepend = text(node, "prepend", where);
+                yield s -> s.isEmpty() ? s : prepend + s;
+            }
+            case "Replace" -> {
+                java.util.regex.Pattern p = pattern(node, where);
+                String content = text(node, "content", where);
+                String literal = literalPattern(node);
+                if (literal != null && !literal.isEmpty()) {
+                    yield s -> s.replace(literal, content); // the common case (space to ▁), without a regex
+                }
+                String replacement = java.util.regex.Matcher.quoteReplacement(content);
+                yield s -> p.matcher(s).replaceAll(replacement);
+            }
             case "Sequence" -> {
                 List<Normalizer> steps = new ArrayList<>();
                 JsonNode list = array(node, "normalizers", where);
@@ -200,6 +330,16 @@ public final class TokenizerJson {
         };
     }
 
+    /** NFC, skipping the normalizer for text below U+0300, which no composition can change (most text). */
+    static String nfc(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x300) {
+                return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC);
+            }
+        }
+        return s;
+    }
+
     // ---- pre-tokenizer ----
 
     private PreTokenizer preTokenizer(JsonNode node, String where) {
@@ -210,6 +350,30 @@ public final class TokenizerJson {
         return switch (type) {
             case "BertPreTokenizer" -> BertPreTokenizer.BERT;
             case "WhitespaceSplit" -> BertPreTokenizer.WHITESPACE_SPLIT;
+            case "Digits" -> new SplitPreTokenizer(SplitPreTokenizer.compile("\\p{N}"),
+                    bool(node, "individual_digits", false, where) ? SplitPreTokenizer.Behavior.ISOLATED
+                            : SplitPreTokenizer.Behavior.CONTIGUOUS, false);
+            case "Metaspace" -> {
+                String scheme = node.has("prepend_scheme") ? text(node, "prepend_scheme", where)
+                        : bool(node, "add_prefix_space", true, where) ? "always" : "never";
+                Metaspace.Prepend prepend = switch (scheme) {
+                    case "always" -> Metaspace.Prepend.ALWAYS;
+                    case "first" -> Metaspace.Prepend.FIRST;
+                    case "never" -> Metaspace.Prepend.NEVER;
+                    default -> throw fail(where + ".prepend_scheme '" + scheme + "' is not always, first or never");
+                };
+                yield new Metaspace(oneChar(node, "replacement", where), prepend, bool(node, "split", true, where));
+            }
+            case "ByteLevel" -> ByteLevel.preTokenizer(bool(node, "add_prefix_space", true, where),
+                    bool(node, "use_regex", true, where));
+            case "Split" -> {
+                String behavior = text(node, "behavior", where);
+                SplitPreTokenizer.Behavior b = SplitPreTokenizer.Behavior.parse(behavior);
+                if (b == null) {
+                    throw fail(where + ".behavior '" + behavior + "' is unknown");
+                }
+                yield new SplitPreTokenizer(pattern(node, where), b, bool(node, "invert", false, where));
+            }
             case "Sequence" -> {
                 List<PreTokenizer> steps = new ArrayList<>();
                 JsonNode list = array(node, "pretokenizers", where);
@@ -284,13 +448,42 @@ public final class TokenizerJson {
     // ---- post-processor ----
 
     private TemplateProcessing postProcessor(JsonNode node) {
-        String where = "post_processor";
+        return postProcessor(node, "post_processor");
+    }
+
+    /**
+     * Only templates change ids: {@code ByteLevel} post-processing only trims offsets, which this
+     * module does not report, so it is accepted and does nothing; a {@code Sequence} is its template.
+     */
+    private TemplateProcessing postProcessor(JsonNode node, String where) {
         if (node == null || node.isNull()) {
             return null;
         }
         String type = typeOf(node, where);
         return switch (type) {
+            case "ByteLevel" -> null;
+            case "Sequence" -> {
+                JsonNode list = array(node, "processors", where);
+                TemplateProcessing found = null;
+                for (int i = 0; i < list.size(); i++) {
+                    TemplateProcessing t = postProcessor(list.get(i), where + ".processors[" + i + "]");
+                    if (t != null && found != null) {
+                        throw fail(where + " has more than one template post-processor");
+                    }
+                    found = t == null ? found : t;
+                }
+                yield found;
+            }
             case "TemplateProcessing" -> template(node);
+            case "RobertaProcessing" -> {
+                JsonNode cls = array(node, "cls", where);
+                JsonNode sep = array(node, "sep", where);
+                if (cls.size() != 2 || sep.size() != 2 || !cls.get(0).isTextual() || !sep.get(0).isTextual()) {
+                    throw fail(where + ".cls and .sep must be [token, id] pairs");
+                }
+                yield TemplateProcessing.roberta(cls.get(0).asText(), nonNegativeInt(cls.get(1), where + ".cls[1]"),
+                        sep.get(0).asText(), nonNegativeInt(sep.get(1), where + ".sep[1]"), 0);
+            }
             case "BertProcessing" -> {
                 JsonNode cls = array(node, "cls", where);
                 JsonNode sep = array(node, "sep", where);
@@ -307,6 +500,9 @@ public final class TokenizerJson {
     private TemplateProcessing template(JsonNode node) {
         String where = "post_processor";
         Map<String, TemplateProcessing.Special> specials = new HashMap<>();
+        if (!node.isObject()) {
+            throw fail(where + " is not an object");
+        }
         JsonNode specialsNode = required(node, "special_tokens", where);
         if (!specialsNode.isObject()) {
             throw fail("post_processor.special_tokens is not an object");
@@ -369,24 +565,47 @@ public final class TokenizerJson {
     // ---- decoder ----
 
     private Decoder decoder(JsonNode node) {
-        String where = "decoder";
         if (node == null || node.isNull()) {
             return Decoder.JOIN_WITH_SPACES;
         }
+        return decoder(node, "decoder");
+    }
+
+    private Decoder decoder(JsonNode node, String where) {
         String type = typeOf(node, where);
         return switch (type) {
             case "WordPiece" -> new WordPieceDecoder(
                     node.has("prefix") ? text(node, "prefix", where) : "##", bool(node, "cleanup", true, where));
+            case "ByteLevel" -> ByteLevel.DECODER;
+            case "Replace" -> Decoders.replace(pattern(node, where), text(node, "content", where));
+            case "ByteFallback" -> Decoders.BYTE_FALLBACK;
+            case "Fuse" -> Decoders.FUSE;
+            case "Strip" -> Decoders.strip(oneChar(node, "content", where),
+                    nonNegativeInt(required(node, "start", where), where + ".start"),
+                    nonNegativeInt(required(node, "stop", where), where + ".stop"));
+            case "Metaspace" -> {
+                String scheme = node.has("prepend_scheme") ? text(node, "prepend_scheme", where)
+                        : bool(node, "add_prefix_space", true, where) ? "always" : "never";
+                yield Decoders.metaspace(oneChar(node, "replacement", where), !scheme.equals("never"));
+            }
+            case "Sequence" -> {
+                List<Decoder> steps = new ArrayList<>();
+                JsonNode list = array(node, "decoders", where);
+                for (int i = 0; i < list.size(); i++) {
+                    steps.add(decoder(list.get(i), where + ".decoders[" + i + "]"));
+                }
+                yield Decoder.sequence(steps);
+            }
             default -> throw unsupported(where, type);
         };
     }
 
     // ---- truncation and padding ----
 
-    private Truncation truncation(JsonNode node) {
+    private Truncation truncation(JsonNode node, boolean bertDefault) {
         String where = "truncation";
         if (node == null || node.isNull()) {
-            return Truncation.of(Truncation.BERT_MAX_LENGTH);
+            return bertDefault ? Truncation.of(Truncation.BERT_MAX_LENGTH) : null;
         }
         if (!node.isObject()) {
             throw fail("truncation is not an object");

@@ -17,7 +17,7 @@ final class WordPieceDecoder implements Decoder {
     }
 
     @Override
-    public String decode(List<String> tokens) {
+    public List<String> decodeChain(List<String> tokens) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < tokens.size(); i++) {
             String token = tokens.get(i);
@@ -26,7 +26,7 @@ final class WordPieceDecoder implements Decoder {
             }
             sb.append(cleanup ? cleanup(token) : token);
         }
-        return sb.toString();
+        return List.of(sb.toString());
     }
 
     /** Applied per token, in this order, like the reference: later rules see earlier rules' output. */

@@ -95,7 +95,7 @@ class TokenizerJsonFuzzProperties {
         }
     }
 
-    private static void collectObjects(JsonNode node, List<ObjectNode> out) {
+    static void collectObjects(JsonNode node, List<ObjectNode> out) {
         if (node instanceof ObjectNode o) {
             out.add(o);
         }
@@ -109,7 +109,7 @@ class TokenizerJsonFuzzProperties {
         }
     }
 
-    private static JsonNode randomValue(Random rnd) {
+    static JsonNode randomValue(Random rnd) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         return switch (rnd.nextInt(9)) {
             case 0 -> f.nullNode();
