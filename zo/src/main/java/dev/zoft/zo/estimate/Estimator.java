@@ -34,7 +34,11 @@ public interface Estimator {
     /** The shared settings (ε, distribution, restore mode). */
     ZoSettings settings();
 
-    /** Forward FLOPs of one step for block costs F1 and F2, as the step counts them. */
+    /**
+     * Forward FLOPs of one step for block costs F1 and F2, as the step counts them when every block
+     * has trainable parameters (a step over a frozen block may skip evaluations and reports fewer in
+     * {@link StepResult#forwardFlops()}).
+     */
     long flopsPerStep(long f1, long f2);
 
     /**

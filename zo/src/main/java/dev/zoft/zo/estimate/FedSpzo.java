@@ -76,6 +76,9 @@ public final class FedSpzo implements Estimator {
     }
 
     private <B> StepResult nested(StepRunner<B> run, long stepSeed, double lr) {
+        if (run.view(Scope.BLOCK1).size() == 0) {
+            return nestedFrozenBlock1(run, stepSeed, lr);
+        }
         int pairs = p1 * p2;
         double[] g = new double[pairs];
         double[] sum2 = new double[p2];
@@ -122,6 +125,37 @@ public final class FedSpzo implements Estimator {
         return run.finish(g, updates(stepSeed, g, lr));
     }
 
+    /**
+     * Nested with no trainable parameter in block 1 (e.g. only the top layers are trained and the
+     * split falls below them): every block-1 "perturbation" is the identity, so h⁺ = h⁻ = B1(θ1) bit
+     * for bit and one clean forward serves every (j, k). Same scalars and updates as the general
+     * path, at {@code F1 + 2·P1·P2·F2} instead of {@code 2·P1·(F1 + P2·F2)}.
+     */
+    private <B> StepResult nestedFrozenBlock1(StepRunner<B> run, long stepSeed, double lr) {
+        int pairs = p1 * p2;
+        double[] g = new double[pairs];
+        try (SplitObjective.BlockState h = run.forwardBlock1()) {
+            for (int j = 0; j < p1; j++) {
+                for (int k = 0; k < p2; k++) {
+                    long s2 = Seeds.direction(stepSeed, Scope.BLOCK2, k);
+                    run.perturb(Scope.BLOCK2, s2);
+                    double plus = run.lossFromBlock1(h);
+                    run.flip(Scope.BLOCK2, s2);
+                    double minus = run.lossFromBlock1(h);
+                    g[j * p2 + k] = run.projected(plus, minus);
+                    if (j == p1 - 1 && k == p2 - 1) {
+                        double[] sum2 = new double[p2];
+                        sum2Add(sum2, g, j, k);
+                        run.restoreAndUpdate(Scope.BLOCK2, s2, Estimator.coefficient(lr, sum2[k], pairs));
+                    } else {
+                        run.restore(Scope.BLOCK2, s2);
+                    }
+                }
+            }
+        }
+        return run.finish(g, updates(stepSeed, g, lr));
+    }
+
     /** Adds column k of g (j = 0..last) into sum2[k], in j order. */
     private void sum2Add(double[] sum2, double[] g, int last, int k) {
         double s = 0;
@@ -134,8 +168,11 @@ public final class FedSpzo implements Estimator {
     private <B> StepResult decoupled(StepRunner<B> run, long stepSeed, double lr) {
         double[] g = new double[p1 + p2];
         // The clean block-1 output first: block 1's last restore can then merge with its update.
+        // With no trainable parameter in block 1 its directions are the identity: L⁺ = L⁻ bit for
+        // bit and g1 = 0 exactly, so the 2·P1 full forwards are skipped (the scalars stay the same).
+        boolean frozenBlock1 = run.view(Scope.BLOCK1).size() == 0;
         try (SplitObjective.BlockState h = run.forwardBlock1()) {
-            for (int j = 0; j < p1; j++) {
+            for (int j = 0; j < p1 && !frozenBlock1; j++) {
                 long s1 = Seeds.direction(stepSeed, Scope.BLOCK1, j);
                 run.perturb(Scope.BLOCK1, s1);
                 double plus = run.fullLoss();
