@@ -1,0 +1,183 @@
+package dev.zoft.transformer.decoder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zoft.tensor.DType;
+import dev.zoft.tensor.Tensor;
+import dev.zoft.tensor.VectorWidth;
+import dev.zoft.tensor.ops.Kernels;
+import dev.zoft.tensor.ops.Kernels.RopeLayout;
+import dev.zoft.tensor.parallel.WorkerPool;
+import dev.zoft.weights.Safetensors;
+import dev.zoft.weights.TensorStore;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** Invariants of the decoder forward and its streaming head, on the golden fixtures' tiny models. */
+class DecoderModelProperties {
+    private static final WorkerPool POOL = WorkerPool.create(2);
+    private static final WorkerPool ONE = WorkerPool.create(1);
+
+    @Provide
+    Arbitrary<String> models() {
+        return Arbitraries.of(DecoderFixture.MODELS);
+    }
+
+    /** Random sequences of 1..maxLen tokens. */
+    static List<int[]> sequences(long seed, int count, int maxLen, int vocab) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(r.ints(r.nextInt(1, maxLen + 1), 0, vocab).toArray());
+        }
+        return out;
+    }
+
+    /**
+     * A sequence's logits do not depend on the padding side, the amount of padding, or the other
+     * sequences of the batch: each one alone, left-padded and right-padded agree to rounding.
+     */
+    @Property(tries = 25)
+    void paddingAndBatchmatesDoNotChangeASequence(@ForAll("models") String name, @ForAll @IntRange(min = 1, max = 4) int count,
+                                                  @ForAll long seed) {
+        DecoderFixture f = DecoderFixture.load(name);
+        List<int[]> seqs = sequences(seed, count, 14, f.vocab());
+        try (DecoderModel model = f.model(VectorWidth.configured(), POOL); Arena arena = Arena.ofShared()) {
+            float[] left = model.logits(DecoderBatch.leftPadded(seqs, 1), arena).toFloatArray();
+            DecoderBatch lb = DecoderBatch.leftPadded(seqs, 1);
+            float[] right = model.logits(DecoderBatch.rightPadded(seqs, 2), arena).toFloatArray();
+            DecoderBatch rb = DecoderBatch.rightPadded(seqs, 2);
+            int v = f.vocab();
+            for (int s = 0; s < count; s++) {
+                int[] seq = seqs.get(s);
+                float[] alone = model.logits(DecoderBatch.rightPadded(List.of(seq), 0), arena).toFloatArray();
+                int lOff = s * lb.seqLen() + (lb.seqLen() - seq.length);
+                int rOff = s * rb.seqLen();
+                for (int i = 0; i < seq.length * v; i++) {
+                    assertEquals(alone[i], left[lOff * v + i], 1e-5f, name + " left-padded seq " + s);
+                    assertEquals(alone[i], right[rOff * v + i], 1e-5f, name + " right-padded seq " + s);
+                }
+            }
+        }
+    }
+
+    /** The streaming log-softmax equals the log-softmax of the full logits, for every row and target. */
+    @Property(tries = 20)
+    void streamingHeadEqualsFullLogSoftmax(@ForAll("models") String name, @ForAll long seed) {
+        DecoderFixture f = DecoderFixture.load(name);
+        List<int[]> seqs = sequences(seed, 3, 10, f.vocab());
+        DecoderBatch batch = DecoderBatch.leftPadded(seqs, 0);
+        int v = f.vocab();
+        try (DecoderModel model = f.model(VectorWidth.configured(), POOL); Arena arena = Arena.ofShared()) {
+            float[] logits = model.logits(batch, arena).toFloatArray();
+            Tensor hidden = model.forwardHidden(batch, arena);
+            int[] rows = new int[batch.tokens()];
+            int[][] targets = new int[rows.length][];
+            SplittableRandom r = new SplittableRandom(seed);
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = i;
+                targets[i] = r.ints(3, 0, v).toArray();
+            }
+            DecoderModel.RowScores s = model.scoreRows(hidden, rows, targets);
+            for (int i = 0; i < rows.length; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < v; j++) {
+                    max = Math.max(max, logits[i * v + j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < v; j++) {
+                    sum += Math.exp(logits[i * v + j] - max);
+                }
+                double lse = max + Math.log(sum);
+                assertEquals(lse, s.logSumExp()[i], 1e-5 * Math.max(1, Math.abs(lse)));
+                for (int k = 0; k < 3; k++) {
+                    assertEquals(logits[i * v + targets[i][k]], s.logits()[i][k], 1e-6f);
+                    assertEquals((float) (logits[i * v + targets[i][k]] - lse), s.logProbs()[i][k], 2e-5f);
+                }
+            }
+        }
+    }
+
+    /** One thread or two, the same bits; and layers run in two ranges give the same bits as one range. */
+    @Property(tries = 10)
+    void threadCountAndBlockSplitDoNotChangeBits(@ForAll("models") String name, @ForAll boolean scalar, @ForAll long seed) {
+        DecoderFixture f = DecoderFixture.load(name);
+        VectorWidth w = scalar ? VectorWidth.SCALAR : VectorWidth.configured();
+        DecoderBatch batch = DecoderBatch.leftPadded(sequences(seed, 3, 12, f.vocab()), 0);
+        int[] labels = batch.nextTokenLabels();
+        try (DecoderModel one = DecoderModel.load(f.folder(), Kernels.create(w, ONE));
+             DecoderModel two = f.model(w, POOL); Arena arena = Arena.ofShared()) {
+            Tensor h1 = one.forwardHidden(batch, arena);
+            Tensor h2 = two.embed(batch, arena);
+            two.runLayers(h2, batch, 0, 1);
+            two.runLayers(h2, batch, 1, two.numLayers());
+            assertArrayEquals(h1.toFloatArray(), h2.toFloatArray(), "hidden states, 1 vs 2 threads and a block split");
+            assertEquals(one.causalLmLoss(h1, batch, labels), two.causalLmLoss(h2, batch, labels), 0.0, "loss bits");
+        }
+    }
+
+    /**
+     * GGUF and llama2.c store Q and K rows permuted so that RoPE pairs neighbours: a Llama model with
+     * each head's rows reordered (i, i + D/2) → (2i, 2i + 1) and the INTERLEAVED layout gives the
+     * same logits as the Hugging Face weights with HALF_SPLIT.
+     */
+    @Test
+    void interleavedLayoutOnPermutedWeightsEqualsHalfSplit() {
+        for (String name : List.of("llama_gqa_tied", "qwen2_qkv_bias", "llama3_rope_scaling")) {
+            DecoderFixture f = DecoderFixture.load(name);
+            DecoderConfig config = DecoderConfig.fromConfigJson(f.folder().resolve("config.json"));
+            DecoderBatch batch = DecoderBatch.leftPadded(f.sequences(), 0);
+            try (TensorStore hf = Safetensors.open(f.folder()); Arena arena = Arena.ofShared()) {
+                TensorStore.Builder permuted = TensorStore.builder("permuted " + name);
+                for (Map.Entry<String, Tensor> e : hf.tensors().entrySet()) {
+                    String n = e.getKey();
+                    boolean q = n.contains("q_proj");
+                    boolean k = n.contains("k_proj");
+                    int heads = q ? config.numHeads() : config.numKvHeads();
+                    permuted.put(n, q || k ? interleave(e.getValue(), heads, config.headDim(), arena) : e.getValue());
+                }
+                try (TensorStore p = permuted.build();
+                     DecoderModel ref = DecoderModel.load(config, hf, Kernels.create(VectorWidth.configured(), POOL), false);
+                     DecoderModel gg = DecoderModel.load(config.withRopeLayout(RopeLayout.INTERLEAVED), p,
+                             Kernels.create(VectorWidth.configured(), POOL), false)) {
+                    float[] a = ref.logits(batch, arena).toFloatArray();
+                    float[] b = gg.logits(batch, arena).toFloatArray();
+                    assertArrayEquals(a, b, 1e-5f, name);
+                    float worst = DecoderGoldenTest.worstLogitDiff(f, batch, b);
+                    assertTrue(worst <= DecoderGoldenTest.TOLERANCE, name + " interleaved vs PyTorch: " + worst);
+                }
+            }
+        }
+    }
+
+    /** llama.cpp's permutation of a Q/K weight or bias: within each head, row i → 2i and i + D/2 → 2i + 1. */
+    static Tensor interleave(Tensor t, int heads, int headDim, Arena arena) {
+        Tensor f32 = t.toF32(arena);
+        Tensor out = Tensor.allocate(arena, DType.F32, t.shape());
+        long cols = t.rank() == 1 ? 1 : t.cols();
+        long rowBytes = cols * Float.BYTES;
+        int half = headDim / 2;
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < headDim; i++) {
+                int dst = i < half ? 2 * i : 2 * (i - half) + 1;
+                MemorySegment.copy(f32.segment(), ((long) h * headDim + i) * rowBytes, out.segment(),
+                        ((long) h * headDim + dst) * rowBytes, rowBytes);
+            }
+        }
+        return out;
+    }
+}
