@@ -16,8 +16,10 @@ import java.nio.file.StandardOpenOption;
  * <p>The arena is shared (not confined) because the kernels read weights from worker threads.
  * Closing this object unmaps the file; every tensor sliced from it becomes inaccessible, and
  * touching one afterwards throws {@link IllegalStateException} rather than crashing the JVM.
+ *
+ * <p>Public so that the format packages ({@code gguf}, {@code llama2c}) share one mapping path.
  */
-final class MappedFile implements AutoCloseable {
+public final class MappedFile implements AutoCloseable {
     private final Path path;
     private final Arena arena;
     private final MemorySegment segment;
@@ -29,7 +31,7 @@ final class MappedFile implements AutoCloseable {
     }
 
     /** Maps {@code path} read-only; missing or unreadable files are reported as {@link WeightFormatException}. */
-    static MappedFile open(Path path) {
+    public static MappedFile open(Path path) {
         if (!Files.isRegularFile(path)) {
             throw new WeightFormatException(path, Files.exists(path) ? "not a regular file" : "file not found");
         }
@@ -47,21 +49,21 @@ final class MappedFile implements AutoCloseable {
         }
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 
-    long size() {
+    public long size() {
         return segment.byteSize();
     }
 
     /** The whole mapped file. */
-    MemorySegment segment() {
+    public MemorySegment segment() {
         return segment;
     }
 
     /** Bytes {@code [offset, offset + length)} of the file, or a clear error naming {@code what}. */
-    MemorySegment slice(long offset, long length, String what) {
+    public MemorySegment slice(long offset, long length, String what) {
         if (offset < 0 || length < 0 || offset > size() || length > size() - offset) {
             throw new WeightFormatException(path, what + " at bytes [" + offset + ", " + offset + " + " + length
                     + ") lies outside the file (" + size() + " bytes)");

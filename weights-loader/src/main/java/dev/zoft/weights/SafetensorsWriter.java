@@ -213,7 +213,8 @@ public final class SafetensorsWriter {
         }
     }
 
-    static void moveIntoPlace(Path tmp, Path target) throws IOException {
+    /** Moves a fully written temporary file over {@code target}, atomically where the file system can. */
+    public static void moveIntoPlace(Path tmp, Path target) throws IOException {
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

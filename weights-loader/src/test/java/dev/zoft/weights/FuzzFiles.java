@@ -19,10 +19,10 @@ import java.util.stream.Stream;
  * {@code @TempDir}), byte mutations, and the one rule every parser must obey: it either succeeds
  * or throws {@link WeightFormatException}; anything else escapes and fails the property.
  */
-final class FuzzFiles {
+public final class FuzzFiles {
     private final Path dir;
 
-    FuzzFiles(String prefix) {
+    public FuzzFiles(String prefix) {
         try {
             dir = Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -30,11 +30,11 @@ final class FuzzFiles {
         }
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    Path write(String name, byte[] bytes) {
+    public Path write(String name, byte[] bytes) {
         try {
             return Files.write(dir.resolve(name), bytes);
         } catch (IOException e) {
@@ -42,7 +42,7 @@ final class FuzzFiles {
         }
     }
 
-    void deleteAll() {
+    public void deleteAll() {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -51,7 +51,7 @@ final class FuzzFiles {
     }
 
     /** XORs {@code values[i]} into byte {@code positions[i] mod length} (a zero XOR is made 1 so each flip changes something). */
-    static byte[] flip(byte[] valid, List<Integer> positions, List<Byte> values, int from, int span) {
+    public static byte[] flip(byte[] valid, List<Integer> positions, List<Byte> values, int from, int span) {
         byte[] b = valid.clone();
         for (int i = 0; i < positions.size(); i++) {
             int pos = from + Math.floorMod(positions.get(i), span);
@@ -61,18 +61,18 @@ final class FuzzFiles {
         return b;
     }
 
-    static byte[] truncate(byte[] valid, int cut) {
+    public static byte[] truncate(byte[] valid, int cut) {
         return Arrays.copyOf(valid, Math.floorMod(cut, valid.length));
     }
 
-    static byte[] withHeaderLength(byte[] valid, long headerLength) {
+    public static byte[] withHeaderLength(byte[] valid, long headerLength) {
         byte[] b = valid.clone();
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(0, headerLength);
         return b;
     }
 
     /** Runs {@code action}; a {@link WeightFormatException} is an accepted outcome, any other throwable propagates. */
-    static boolean successOrFormatError(Runnable action) {
+    public static boolean successOrFormatError(Runnable action) {
         try {
             action.run();
             return true;
@@ -85,7 +85,7 @@ final class FuzzFiles {
     }
 
     /** Reads every element, so that a slice outside the mapping would fail here rather than later. */
-    static void touchAll(Iterable<? extends java.util.Map.Entry<String, Tensor>> tensors, Consumer<Float> sink) {
+    public static void touchAll(Iterable<? extends java.util.Map.Entry<String, Tensor>> tensors, Consumer<Float> sink) {
         for (var e : tensors) {
             Tensor t = e.getValue();
             for (long i = 0; i < t.numel(); i++) {
