@@ -42,13 +42,16 @@ import java.util.Set;
  * @param ropeScaling       Llama-3 frequency scaling, or null
  * @param ropeLayout        how RoPE pairs dimensions: Hugging Face's half split, or GGUF/llama2.c's interleaved pairs
  * @param tieWordEmbeddings the LM head is the token embedding table
- * @param attentionBias     Q, K, V (and for GPT-2/OPT output) projections have biases
+ * @param attentionBias     Q, K and V projections have biases
+ * @param outputBias        the attention output projection has a bias (GPT-2, OPT, Llama with
+ *                          {@code attention_bias}; not Qwen2)
  * @param mlpBias           feed-forward projections have biases
  */
 public record DecoderConfig(Architecture architecture, int vocabSize, int hiddenSize, int numLayers, int numHeads,
                             int numKvHeads, int headDim, int intermediateSize, int maxPositions, float normEps,
                             double ropeTheta, Llama3RopeScaling ropeScaling, RopeLayout ropeLayout,
-                            boolean tieWordEmbeddings, boolean attentionBias, boolean mlpBias) {
+                            boolean tieWordEmbeddings, boolean attentionBias, boolean outputBias,
+                            boolean mlpBias) {
 
     /** The block structure of a family. */
     public enum Architecture {
@@ -136,7 +139,7 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
     public DecoderConfig withRopeLayout(RopeLayout layout) {
         return new DecoderConfig(architecture, vocabSize, hiddenSize, numLayers, numHeads, numKvHeads, headDim,
                 intermediateSize, maxPositions, normEps, ropeTheta, ropeScaling, layout, tieWordEmbeddings, attentionBias,
-                mlpBias);
+                outputBias, mlpBias);
     }
 
     /**
@@ -199,7 +202,10 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
         boolean llama = architecture == Architecture.LLAMA;
         long attn = h * qWidth() + 2 * h * kvWidth() + (long) qWidth() * h;
         if (attentionBias) {
-            attn += qWidth() + 2L * kvWidth() + (llama ? 0 : h);
+            attn += qWidth() + 2L * kvWidth();
+        }
+        if (outputBias) {
+            attn += h;
         }
         long mlp = (llama ? 3 : 2) * h * intermediateSize + (mlpBias ? (llama ? 2L * intermediateSize : intermediateSize) + h : 0);
         long norms = llama ? 2 * h : 4 * h;
@@ -264,7 +270,8 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
             // Sequences up to the window see exactly the full causal attention: cap them there.
             maxPos = Math.min(maxPos, j.integer("sliding_window", null));
         }
-        boolean qkvBias = type.equals("qwen2") || j.bool("attention_bias", false);
+        boolean attentionBias = j.bool("attention_bias", false);
+        boolean qkvBias = type.equals("qwen2") || attentionBias;
         Llama3RopeScaling scaling = null;
         JsonNode rs = j.root.get("rope_scaling");
         if (rs != null && !rs.isNull()) {
@@ -282,7 +289,7 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
                 j.integer("num_hidden_layers", null), heads, j.integer("num_key_value_heads", heads),
                 j.integer("head_dim", heads > 0 ? hidden / heads : 1), j.integer("intermediate_size", null), maxPos,
                 (float) j.number("rms_norm_eps", 1e-6), j.number("rope_theta", 10000.0), scaling, RopeLayout.HALF_SPLIT,
-                j.bool("tie_word_embeddings", false), qkvBias, j.bool("mlp_bias", false));
+                j.bool("tie_word_embeddings", false), qkvBias, attentionBias, j.bool("mlp_bias", false));
     }
 
     private static DecoderConfig gpt2(Json j) {
@@ -305,7 +312,7 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
         }
         return new DecoderConfig(Architecture.GPT2, j.integer("vocab_size", null), hidden, j.integer("n_layer", null),
                 heads, heads, hidden / heads, j.integer("n_inner", 4 * hidden), j.integer("n_positions", null),
-                (float) j.number("layer_norm_epsilon", 1e-5), 10000, null, RopeLayout.HALF_SPLIT, true, true, true);
+                (float) j.number("layer_norm_epsilon", 1e-5), 10000, null, RopeLayout.HALF_SPLIT, true, true, true, true);
     }
 
     private static DecoderConfig opt(Json j) {
@@ -332,7 +339,7 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
         }
         return new DecoderConfig(Architecture.OPT, j.integer("vocab_size", null), hidden,
                 j.integer("num_hidden_layers", null), heads, heads, hidden / heads, j.integer("ffn_dim", null),
-                j.integer("max_position_embeddings", null), 1e-5f, 10000, null, RopeLayout.HALF_SPLIT, true, true, true);
+                j.integer("max_position_embeddings", null), 1e-5f, 10000, null, RopeLayout.HALF_SPLIT, true, true, true, true);
     }
 
     private static void positive(String key, int v) {

@@ -83,7 +83,7 @@ public record DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, 
                     g.get(l + "self_attn.q_proj.weight", q, h), ab ? g.get(l + "self_attn.q_proj.bias", q) : null,
                     g.get(l + "self_attn.k_proj.weight", kv, h), ab ? g.get(l + "self_attn.k_proj.bias", kv) : null,
                     g.get(l + "self_attn.v_proj.weight", kv, h), ab ? g.get(l + "self_attn.v_proj.bias", kv) : null,
-                    g.get(l + "self_attn.o_proj.weight", h, q), g.optional(l + "self_attn.o_proj.bias", h),
+                    g.get(l + "self_attn.o_proj.weight", h, q), c.outputBias() ? g.get(l + "self_attn.o_proj.bias", h) : null,
                     g.get(l + "post_attention_layernorm.weight", h), null,
                     g.get(l + "mlp.gate_proj.weight", f, h), mb ? g.get(l + "mlp.gate_proj.bias", f) : null,
                     g.get(l + "mlp.up_proj.weight", f, h), mb ? g.get(l + "mlp.up_proj.bias", f) : null,
@@ -205,11 +205,7 @@ public record DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, 
             return lookup.apply(name) != null;
         }
 
-        Tensor optional(String name, long... shape) {
-            return exists(name) ? get(name, shape) : null;
-        }
-
-        Tensor get(String name, long... shape) {
+            Tensor get(String name, long... shape) {
             Tensor t = raw(name);
             if (!Arrays.equals(t.shape(), shape)) {
                 throw new IllegalArgumentException(source + ": decoder weight " + name + " has shape "
