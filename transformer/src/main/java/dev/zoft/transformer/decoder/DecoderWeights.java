@@ -187,6 +187,62 @@ public record DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, 
         return m;
     }
 
+    /**
+     * These weights with the tensors named in {@code replacements} ({@link #named()} names) swapped
+     * for the given ones, e.g. writable copies of a trainable subset while the frozen tensors stay
+     * mapped. When the head is tied, replacing {@code embed} replaces the head too.
+     *
+     * @throws IllegalArgumentException naming an unknown name, or a replacement that is not F32 or
+     *     not of the replaced tensor's shape
+     */
+    public DecoderWeights withReplaced(Map<String, Tensor> replacements) {
+        Map<String, Tensor> current = named();
+        for (Map.Entry<String, Tensor> e : replacements.entrySet()) {
+            Tensor old = current.get(e.getKey());
+            if (old == null) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' is not a parameter of these decoder weights");
+            }
+            Tensor t = e.getValue();
+            if (t.dtype() != DType.F32 || !Arrays.equals(t.shape(), old.shape())) {
+                throw new IllegalArgumentException("replacement " + t + " for '" + e.getKey() + "' must be F32 of shape "
+                        + Arrays.toString(old.shape()));
+            }
+        }
+        java.util.function.UnaryOperator<Tensor> swap = t -> {
+            if (t == null) {
+                return null;
+            }
+            for (Map.Entry<String, Tensor> e : current.entrySet()) {
+                if (e.getValue() == t && replacements.containsKey(e.getKey())) {
+                    return replacements.get(e.getKey());
+                }
+            }
+            return t;
+        };
+        List<Layer> newLayers = new ArrayList<>();
+        var fields = Layer.class.getRecordComponents();
+        for (Layer l : layers) {
+            Object[] args = new Object[fields.length];
+            Class<?>[] types = new Class<?>[fields.length];
+            for (int i = 0; i < fields.length; i++) {
+                types[i] = Tensor.class;
+                try {
+                    args[i] = swap.apply((Tensor) fields[i].getAccessor().invoke(l));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            try {
+                newLayers.add(Layer.class.getDeclaredConstructor(types).newInstance(args));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        Tensor embed = swap.apply(tokenEmbeddings);
+        return new DecoderWeights(embed, swap.apply(positionEmbeddings), newLayers, swap.apply(finalNormWeight),
+                swap.apply(finalNormBias), tied() ? embed : swap.apply(lmHead));
+    }
+
     /** Number of parameters (elements of every distinct tensor). */
     public long parameterCount() {
         Map<Tensor, Boolean> seen = new IdentityHashMap<>();
