@@ -14,6 +14,10 @@
  *   <li>{@link dev.zoft.weights.BertOnnx} and {@link dev.zoft.weights.EncoderCheckpoint}: a BERT
  *       encoder under Hugging Face names with its {@link dev.zoft.weights.EncoderHyperparameters},
  *       from ONNX or from a Hugging Face folder.</li>
+ *   <li>{@link dev.zoft.weights.DecoderCheckpoint}: a decoder LM (Llama family, Qwen2, GPT-2) under
+ *       Hugging Face names with an HF-style config and its {@link dev.zoft.weights.RopeLayout}, from
+ *       GGUF ({@code dev.zoft.weights.gguf}), llama2.c ({@code dev.zoft.weights.llama2c}) or a
+ *       Hugging Face folder.</li>
  *   <li>{@link dev.zoft.weights.BundledModel} / {@link dev.zoft.weights.ModelCache}: models shipped
  *       in Maven artifacts, extracted once to a cache folder so they can be mapped.</li>
  * </ul>

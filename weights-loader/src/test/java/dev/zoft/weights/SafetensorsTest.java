@@ -232,7 +232,7 @@ class SafetensorsTest {
         try (TensorStore s = WeightFiles.open(f)) {
             assertEquals(4, s.size());
         }
-        Path other = Files.writeString(dir.resolve("w.bin"), "x");
+        Path other = Files.writeString(dir.resolve("w.dat"), "x");
         assertTrue(assertThrows(WeightFormatException.class, () -> WeightFiles.open(other)).getMessage().contains("unrecognised"));
         assertTrue(assertThrows(WeightFormatException.class, () -> WeightFiles.open(dir.resolve("none.onnx"))).getMessage()
                 .contains("file not found"));

@@ -23,15 +23,28 @@ final class GgufCursor {
     /** Java arrays stop a little short of Integer.MAX_VALUE. */
     static final long MAX_JAVA_ARRAY = Integer.MAX_VALUE - 8;
 
+    /**
+     * Heap that decoded metadata may take: a quarter of the JVM's maximum, at least 64 MB. Decoding
+     * expands a file (a 9-byte one-letter string becomes a ~50-byte Java String), so a hostile file
+     * far smaller than the heap could otherwise exhaust it; real metadata (a 150k-token vocabulary
+     * with its merges) needs ~30 MB.
+     */
+    static final long HEAP_BUDGET = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4);
+    /** Approximate heap of a String beyond its bytes (object, array header, reference). */
+    static final int STRING_OVERHEAD = 56;
+
     private final Path file;
     private final MemorySegment segment;
     private final long size;
     private long pos;
+    private final long heapBudget;
+    private long charged;
 
-    GgufCursor(Path file, MemorySegment segment) {
+    GgufCursor(Path file, MemorySegment segment, long heapBudget) {
         this.file = file;
         this.segment = segment;
         this.size = segment.byteSize();
+        this.heapBudget = heapBudget;
     }
 
     long position() {
@@ -111,6 +124,7 @@ final class GgufCursor {
         if (n == 0) {
             return "";
         }
+        charge(STRING_OVERHEAD + n, what);
         byte[] bytes = new byte[(int) n];
         MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, pos, bytes, 0, bytes.length);
         pos += n;
@@ -123,6 +137,15 @@ final class GgufCursor {
         need(bytes, "array");
         MemorySegment.copy(segment, layout, pos, dst, 0, count);
         pos += bytes;
+    }
+
+    /** Accounts for {@code bytes} of heap about to be allocated for metadata; fails past the budget. */
+    void charge(long bytes, String what) {
+        charged += bytes;
+        if (charged > heapBudget) {
+            throw fail("metadata needs more than " + heapBudget + " bytes of heap to decode (at " + what
+                    + ", offset " + pos + "); no real GGUF file comes close, and the JVM's -Xmx bounds this budget");
+        }
     }
 
     void seek(long position) {

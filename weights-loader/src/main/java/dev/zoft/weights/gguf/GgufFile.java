@@ -40,8 +40,8 @@ import java.util.Set;
  * nesting depth, alignment a power of two, dims non-negative with no 64-bit overflow, row lengths
  * a multiple of the type's block, tensor ranges aligned, inside the file and not overlapping,
  * names unique. A damaged or hostile file ends in {@link WeightFormatException}, never in a crash
- * or an out-of-memory error (metadata is decoded onto the heap: at most a few times the
- * metadata's size in the file, e.g. ~20 MB for a 150k-token vocabulary).
+ * or an out-of-memory error (metadata is decoded onto the heap within a budget of a quarter of
+ * the maximum heap; a 150k-token vocabulary with its merges takes ~30 MB).
  *
  * <p><b>Tensors.</b> {@link #tensors()} gives F32, F16 and BF16 tensors as read-only slices of the
  * mapping, with row-major shapes (GGUF lists dims fastest-first; they are reversed). Q8_0 tensors
@@ -96,17 +96,22 @@ public final class GgufFile implements AutoCloseable {
      *                               of another version or inconsistent
      */
     public static GgufFile open(Path path) {
+        return open(path, GgufCursor.HEAP_BUDGET);
+    }
+
+    /** {@link #open(Path)} with another metadata heap budget (tests use a small one). */
+    static GgufFile open(Path path, long heapBudget) {
         MappedFile mapped = MappedFile.open(path);
         try {
-            return parse(path, mapped);
+            return parse(path, mapped, heapBudget);
         } catch (RuntimeException e) {
             mapped.close();
             throw e;
         }
     }
 
-    private static GgufFile parse(Path path, MappedFile mapped) {
-        GgufCursor c = new GgufCursor(path, mapped.segment());
+    private static GgufFile parse(Path path, MappedFile mapped, long heapBudget) {
+        GgufCursor c = new GgufCursor(path, mapped.segment(), heapBudget);
         int magic = c.u32("magic");
         if (magic != MAGIC) {
             throw c.fail("not a GGUF file: magic is 0x" + Integer.toHexString(Integer.reverseBytes(magic))
@@ -205,6 +210,14 @@ public final class GgufFile implements AutoCloseable {
             throw c.fail("array '" + key + "' of " + n + " elements is longer than a Java array can be");
         }
         int len = (int) n;
+        // the Java array or list itself; strings and nested arrays charge their own contents
+        c.charge(16 + n * switch (type) {
+            case UINT8, INT8, BOOL -> 1;
+            case UINT16, INT16 -> 2;
+            case UINT32, INT32, FLOAT32, STRING -> 4;
+            case ARRAY -> 40;
+            default -> 8;
+        }, "array '" + key + "'");
         Object values = switch (type) {
             case UINT8, INT8 -> copied(c, ValueLayout.JAVA_BYTE, new byte[len]);
             case UINT16, INT16 -> copied(c, GgufCursor.I16, new short[len]);

@@ -121,6 +121,21 @@ class GgufHostileFilesTest {
     }
 
     @Test
+    void metadataThatWouldExhaustTheHeapIsRefused() {
+        // 20,000 one-letter strings: 180 KB in the file, ~1.1 MB as Java Strings.
+        RawGguf b = RawGguf.header(3, 0, 1).string("tokens").u32(GgufValueType.ARRAY.id()).u32(GgufValueType.STRING.id()).u64(20_000);
+        for (int i = 0; i < 20_000; i++) {
+            b.string("a");
+        }
+        Path f = FILES.write("heap.gguf", b.bytes());
+        WeightFormatException e = assertThrows(WeightFormatException.class, () -> GgufFile.open(f, 500_000));
+        assertTrue(e.getMessage().contains("500000 bytes of heap") && e.getMessage().contains("tokens"), e.getMessage());
+        try (GgufFile g = GgufFile.open(f, 2_000_000)) {
+            assertEquals(20_000, g.metadata().getStringArray("tokens").size());
+        }
+    }
+
+    @Test
     void boolsAreZeroOrOne() {
         rejected(RawGguf.header(3, 0, 1).string("b").u32(GgufValueType.BOOL.id()).u8(2).bytes(), "'b'", "neither 0 nor 1");
     }
