@@ -76,14 +76,6 @@ public interface Kernels {
 
     // ---------------------------------------------------------------- decoder ops
 
-    /**
-     * How rotary position embeddings pair the dimensions of a head of width D: Hugging Face's
-     * {@link #HALF_SPLIT} rotates {@code (i, i + D/2)}, llama.cpp's permuted GGUF weights and
-     * llama2.c rotate neighbours {@link #INTERLEAVED} {@code (2i, 2i + 1)}. Pair i turns by the
-     * angle {@code position · invFreq[i]} in both.
-     */
-    enum RopeLayout { HALF_SPLIT, INTERLEAVED }
-
     /** Per row of x (length H): {@code out = x / sqrt(mean(x²) + eps) · gamma} (RMSNorm). out may be x. */
     void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor out);
 
@@ -91,9 +83,11 @@ public interface Kernels {
      * In place, rotary position embeddings on x ({@code [rows × heads·headDim]}): each pair
      * {@code (a, b)} of each head of row r becomes {@code (a·c − b·s, b·c + a·s)} with
      * {@code c = cos[positions[r], i]} and {@code s = sin[positions[r], i]}; cos and sin are
-     * {@code [maxPositions × headDim/2]} tables the caller computes once.
+     * {@code [maxPositions × headDim/2]} tables the caller computes once. Pair i is the dimensions
+     * {@code (i, i + headDim/2)} (Hugging Face's half split) or, when {@code interleaved},
+     * {@code (2i, 2i + 1)} (llama.cpp's permuted GGUF weights, llama2.c).
      */
-    void rope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, RopeLayout layout);
+    void rope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, boolean interleaved);
 
     /** In place, SwiGLU's gate: {@code gate = silu(gate) · up = gate / (1 + e^−gate) · up}, same shapes. */
     void siluMul(Tensor gate, Tensor up);

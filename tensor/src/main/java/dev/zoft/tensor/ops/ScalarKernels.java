@@ -284,8 +284,8 @@ final class ScalarKernels implements Kernels {
 
     /** Each pair as {@code (a·c − b·s, b·c + a·s)}: two products and one add or subtract, rounded in float. */
     @Override
-    public void rope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, RopeLayout layout) {
-        checkRope(x, heads, headDim, positions, cos, sin, layout);
+    public void rope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, boolean interleaved) {
+        checkRope(x, heads, headDim, positions, cos, sin, interleaved);
         long width = x.cols();
         int half = headDim / 2;
         MemorySegment xs = x.segment();
@@ -293,20 +293,20 @@ final class ScalarKernels implements Kernels {
         MemorySegment ss = sin.segment();
         pool.parallelFor(x.rows(), grainFor(width), (from, to) -> {
             for (long r = from; r < to; r++) {
-                ropeRow(xs, cs, ss, r * width, (long) positions[(int) r] * half, heads, headDim, layout);
+                ropeRow(xs, cs, ss, r * width, (long) positions[(int) r] * half, heads, headDim, interleaved);
             }
         });
     }
 
     /** One row of {@link #rope}, shared with the vector kernels (RoPE is O(tokens·H), not worth lanes). */
     static void ropeRow(MemorySegment xs, MemorySegment cs, MemorySegment ss, long rowBase, long tableBase,
-                        int heads, int headDim, RopeLayout layout) {
+                        int heads, int headDim, boolean interleaved) {
         int half = headDim / 2;
         for (int h = 0; h < heads; h++) {
             long head = rowBase + (long) h * headDim;
             for (int i = 0; i < half; i++) {
-                long ia = layout == RopeLayout.HALF_SPLIT ? head + i : head + 2L * i;
-                long ib = layout == RopeLayout.HALF_SPLIT ? head + half + i : head + 2L * i + 1;
+                long ia = interleaved ? head + 2L * i : head + i;
+                long ib = interleaved ? head + 2L * i + 1 : head + half + i;
                 float a = xs.getAtIndex(F32_LE, ia);
                 float b = xs.getAtIndex(F32_LE, ib);
                 float c = cs.getAtIndex(F32_LE, tableBase + i);
@@ -487,13 +487,10 @@ final class ScalarKernels implements Kernels {
         Checks.noOverlap("out", out, "gamma", gamma);
     }
 
-    static void checkRope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, RopeLayout layout) {
+    static void checkRope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, boolean interleaved) {
         Checks.f32("x", x);
         Checks.f32("cos", cos);
         Checks.f32("sin", sin);
-        if (layout == null) {
-            throw new IllegalArgumentException("rope layout is null");
-        }
         if (heads < 1 || headDim < 2 || headDim % 2 != 0) {
             throw new IllegalArgumentException("rope needs heads >= 1 and an even headDim >= 2, got heads=" + heads
                     + " headDim=" + headDim);

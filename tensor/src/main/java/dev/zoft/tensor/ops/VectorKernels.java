@@ -733,8 +733,8 @@ public abstract sealed class VectorKernels implements Kernels
 
     /** The scalar twin's loop: O(tokens·H) next to the GEMMs' O(tokens·H²), and bit-identical to it. */
     @Override
-    public void rope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, RopeLayout layout) {
-        ScalarKernels.checkRope(x, heads, headDim, positions, cos, sin, layout);
+    public void rope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, boolean interleaved) {
+        ScalarKernels.checkRope(x, heads, headDim, positions, cos, sin, interleaved);
         long width = x.cols();
         int half = headDim / 2;
         MemorySegment xs = x.segment();
@@ -742,7 +742,7 @@ public abstract sealed class VectorKernels implements Kernels
         MemorySegment ss = sin.segment();
         pool.parallelFor(x.rows(), ScalarKernels.grainFor(width), (from, to) -> {
             for (long r = from; r < to; r++) {
-                ScalarKernels.ropeRow(xs, cs, ss, r * width, (long) positions[(int) r] * half, heads, headDim, layout);
+                ScalarKernels.ropeRow(xs, cs, ss, r * width, (long) positions[(int) r] * half, heads, headDim, interleaved);
             }
         });
     }

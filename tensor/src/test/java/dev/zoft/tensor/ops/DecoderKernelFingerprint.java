@@ -2,7 +2,6 @@ package dev.zoft.tensor.ops;
 
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.VectorWidth;
-import dev.zoft.tensor.ops.Kernels.RopeLayout;
 import dev.zoft.tensor.parallel.WorkerPool;
 import java.util.zip.CRC32;
 
@@ -28,8 +27,8 @@ public final class DecoderKernelFingerprint {
         Tensor sin = TestData.uniform(4, -1, 1, 8, headDim / 2);
         int[] positions = {0, 1, 2, 3, 4, 5, 6, 0, 0, 0, 1, 2, 3, 4};
         Tensor rope = TestData.copy(x);
-        k.rope(rope, heads, headDim, positions, cos, sin, RopeLayout.HALF_SPLIT);
-        k.rope(rope, heads, headDim, positions, cos, sin, RopeLayout.INTERLEAVED);
+        k.rope(rope, heads, headDim, positions, cos, sin, false);
+        k.rope(rope, heads, headDim, positions, cos, sin, true);
         Tensor silu = TestData.uniform(5, -30, 30, batch * seq, h);
         k.siluMul(silu, x);
         Tensor gelu = TestData.uniform(6, -12, 12, batch * seq, h);

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.VectorWidth;
-import dev.zoft.tensor.ops.Kernels.RopeLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -54,7 +53,7 @@ class DecoderKernelsProperties {
     }
 
     @Property(tries = 60)
-    void ropeRotatesEachPairByItsAngleAndKeepsNorms(@ForAll VectorWidth width, @ForAll RopeLayout layout,
+    void ropeRotatesEachPairByItsAngleAndKeepsNorms(@ForAll VectorWidth width, @ForAll boolean interleaved,
                                                      @ForAll @IntRange(min = 1, max = 9) int rows,
                                                      @ForAll @IntRange(min = 1, max = 3) int heads,
                                                      @ForAll @IntRange(min = 1, max = 12) int halfDim, @ForAll long seed) {
@@ -75,15 +74,15 @@ class DecoderKernelsProperties {
         int[] positions = new SplittableRandom(seed).ints(rows, 0, maxPos).toArray();
         Tensor e = copy(x);
         Tensor a = copy(x);
-        SCALAR.rope(e, heads, headDim, positions, cosT, sinT, layout);
-        kernels(width).rope(a, heads, headDim, positions, cosT, sinT, layout);
+        SCALAR.rope(e, heads, headDim, positions, cosT, sinT, interleaved);
+        kernels(width).rope(a, heads, headDim, positions, cosT, sinT, interleaved);
         assertArrayEquals(e.toFloatArray(), a.toFloatArray(), "rope is the same loop at every width");
         for (int r = 0; r < rows; r++) {
             for (int h = 0; h < heads; h++) {
                 for (int i = 0; i < halfDim; i++) {
                     long base = (long) r * heads * headDim + (long) h * headDim;
-                    long ia = layout == RopeLayout.HALF_SPLIT ? base + i : base + 2L * i;
-                    long ib = layout == RopeLayout.HALF_SPLIT ? base + halfDim + i : base + 2L * i + 1;
+                    long ia = interleaved ? base + 2L * i : base + i;
+                    long ib = interleaved ? base + 2L * i + 1 : base + halfDim + i;
                     double angle = positions[r] * Math.pow(10000, -2.0 * i / headDim);
                     double xa = x.getFloat(ia);
                     double xb = x.getFloat(ib);
@@ -258,9 +257,9 @@ class DecoderKernelsProperties {
             assertThrows(IllegalArgumentException.class, () -> k.causalAttention(q, kv, kv, 1, 4, 3, 1, 2, new int[4], zeros(4, 6)),
                     "k of the wrong width");
             assertThrows(IndexOutOfBoundsException.class, () -> k.rope(q, 1, 6, new int[] {0, 1, 2, 9}, zeros(5, 3), zeros(5, 3),
-                    RopeLayout.HALF_SPLIT), "position outside the table");
+                    false), "position outside the table");
             assertThrows(IllegalArgumentException.class, () -> k.rope(q, 2, 3, new int[4], zeros(5, 1), zeros(5, 1),
-                    RopeLayout.INTERLEAVED), "odd head width");
+                    true), "odd head width");
             assertThrows(IllegalArgumentException.class, () -> k.rmsNorm(q, zeros(5), 1e-6f, q), "gamma of the wrong size");
             assertThrows(IllegalArgumentException.class, () -> k.siluMul(q, zeros(4, 5)), "shapes differ");
             assertThrows(IllegalArgumentException.class, () -> k.accumulateLogSumExp(q, new float[3], new double[4]),

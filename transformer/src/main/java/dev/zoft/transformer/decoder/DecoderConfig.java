@@ -2,7 +2,8 @@ package dev.zoft.transformer.decoder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.zoft.tensor.ops.Kernels.RopeLayout;
+import dev.zoft.weights.DecoderCheckpoint;
+import dev.zoft.weights.RopeLayout;
 import dev.zoft.weights.WeightFormatException;
 
 import java.io.IOException;
@@ -40,7 +41,8 @@ import java.util.Set;
  * @param normEps           epsilon of every RMSNorm / LayerNorm
  * @param ropeTheta         RoPE base (LLAMA only)
  * @param ropeScaling       Llama-3 frequency scaling, or null
- * @param ropeLayout        how RoPE pairs dimensions: Hugging Face's half split, or GGUF/llama2.c's interleaved pairs
+ * @param ropeLayout        how the Q/K rows pair dimensions for RoPE: Hugging Face's half split, GGUF
+ *                          {@code llama} / llama2.c's interleaved pairs; {@link RopeLayout#NONE} for GPT-2 and OPT
  * @param tieWordEmbeddings the LM head is the token embedding table
  * @param attentionBias     Q, K and V projections have biases
  * @param outputBias        the attention output projection has a bias (GPT-2, OPT, Llama with
@@ -109,6 +111,10 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
             throw new IllegalArgumentException("num_attention_heads " + numHeads + " is not a multiple of num_key_value_heads "
                     + numKvHeads);
         }
+        if (architecture.rotary() == (ropeLayout == RopeLayout.NONE)) {
+            throw new IllegalArgumentException(architecture + " needs " + (architecture.rotary() ? "a RoPE layout" : "RopeLayout.NONE")
+                    + ", got " + ropeLayout);
+        }
         if (architecture.rotary() && headDim % 2 != 0) {
             throw new IllegalArgumentException("RoPE needs an even head_dim, got " + headDim);
         }
@@ -133,6 +139,15 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
     /** Width of each of the key and value projections, kvHeads · headDim. */
     public int kvWidth() {
         return numKvHeads * headDim;
+    }
+
+    /**
+     * The config of a checkpoint opened through {@link DecoderCheckpoint} (a Hugging Face folder, a
+     * GGUF file or a llama2.c file): its Hugging Face style config with the checkpoint's RoPE layout.
+     */
+    public static DecoderConfig of(DecoderCheckpoint checkpoint) {
+        DecoderConfig c = fromJson(checkpoint.config(), checkpoint.source());
+        return c.architecture().rotary() ? c.withRopeLayout(checkpoint.ropeLayout()) : c;
     }
 
     /** This config with another RoPE layout (GGUF and llama2.c weights are permuted for interleaved pairs). */
@@ -270,11 +285,15 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
             // Sequences up to the window see exactly the full causal attention: cap them there.
             maxPos = Math.min(maxPos, j.integer("sliding_window", null));
         }
-        boolean attentionBias = j.bool("attention_bias", false);
-        boolean qkvBias = type.equals("qwen2") || attentionBias;
+        // Llama's attention_bias puts biases on Q, K, V and O; Qwen2 always has Q/K/V biases and never O's.
+        boolean qwen2 = type.equals("qwen2");
+        boolean qkvBias = qwen2 || j.bool("attention_bias", false);
+        boolean outputBias = !qwen2 && j.bool("attention_bias", false);
         Llama3RopeScaling scaling = null;
         JsonNode rs = j.root.get("rope_scaling");
-        if (rs != null && !rs.isNull()) {
+        // llama.cpp stores Llama-3 scaling already applied, as per-frequency factors (a tensor the
+        // model reads): then the config's rope_scaling only describes them.
+        if (rs != null && !rs.isNull() && !j.has("rope_freq_factors")) {
             Json r = new Json(rs, j.source + " rope_scaling");
             String ropeType = r.has("rope_type") ? r.string("rope_type", null) : r.string("type", "default");
             if (ropeType.equals("llama3")) {
@@ -289,7 +308,7 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
                 j.integer("num_hidden_layers", null), heads, j.integer("num_key_value_heads", heads),
                 j.integer("head_dim", heads > 0 ? hidden / heads : 1), j.integer("intermediate_size", null), maxPos,
                 (float) j.number("rms_norm_eps", 1e-6), j.number("rope_theta", 10000.0), scaling, RopeLayout.HALF_SPLIT,
-                j.bool("tie_word_embeddings", false), qkvBias, attentionBias, j.bool("mlp_bias", false));
+                j.bool("tie_word_embeddings", false), qkvBias, outputBias, j.bool("mlp_bias", false));
     }
 
     private static DecoderConfig gpt2(Json j) {
@@ -312,7 +331,7 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
         }
         return new DecoderConfig(Architecture.GPT2, j.integer("vocab_size", null), hidden, j.integer("n_layer", null),
                 heads, heads, hidden / heads, j.integer("n_inner", 4 * hidden), j.integer("n_positions", null),
-                (float) j.number("layer_norm_epsilon", 1e-5), 10000, null, RopeLayout.HALF_SPLIT, true, true, true, true);
+                (float) j.number("layer_norm_epsilon", 1e-5), 10000, null, RopeLayout.NONE, true, true, true, true);
     }
 
     private static DecoderConfig opt(Json j) {
@@ -339,7 +358,7 @@ public record DecoderConfig(Architecture architecture, int vocabSize, int hidden
         }
         return new DecoderConfig(Architecture.OPT, j.integer("vocab_size", null), hidden,
                 j.integer("num_hidden_layers", null), heads, heads, hidden / heads, j.integer("ffn_dim", null),
-                j.integer("max_position_embeddings", null), 1e-5f, 10000, null, RopeLayout.HALF_SPLIT, true, true, true, true);
+                j.integer("max_position_embeddings", null), 1e-5f, 10000, null, RopeLayout.NONE, true, true, true, true);
     }
 
     private static void positive(String key, int v) {

@@ -5,7 +5,8 @@ import dev.zoft.tensor.DType;
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.transformer.decoder.DecoderConfig.Architecture;
-import dev.zoft.weights.Safetensors;
+import dev.zoft.weights.DecoderCheckpoint;
+import dev.zoft.weights.RopeLayout;
 import dev.zoft.weights.TensorStore;
 
 import java.lang.foreign.Arena;
@@ -58,6 +59,7 @@ public final class DecoderModel implements AutoCloseable {
     private Tensor ropeCos;
     private Tensor ropeSin;
     private DecoderScratch scratch;
+    private float[] ropeFreqFactors;
     private boolean closed;
 
     /** A model over {@code weights}; the caller keeps ownership of the weights' memory and the kernels. */
@@ -81,19 +83,44 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     /**
-     * Loads a Hugging Face folder: {@code config.json} and {@code model.safetensors} or a sharded
-     * {@code model.safetensors.index.json}. F32 weights stay mapped; BF16/F16 ones are converted to
-     * F32 copies (see {@link DecoderWeights}). The model owns the mapping and the copies.
+     * Loads a decoder checkpoint through {@link DecoderCheckpoint#open}: a Hugging Face folder
+     * ({@code config.json} + {@code model.safetensors} or sharded), a GGUF file or a llama2.c
+     * {@code .bin}. F32 weights stay mapped; BF16/F16 ones are converted to F32 copies (see
+     * {@link DecoderWeights}). The model owns the checkpoint and the copies.
      */
-    public static DecoderModel load(Path folder, Kernels kernels) {
-        DecoderConfig config = DecoderConfig.fromConfigJson(folder.resolve("config.json"));
-        TensorStore store = Safetensors.open(folder);
+    public static DecoderModel load(Path path, Kernels kernels) {
+        DecoderCheckpoint checkpoint = DecoderCheckpoint.open(path);
         try {
-            return load(config, store, kernels, true);
+            return load(checkpoint, kernels, true);
         } catch (RuntimeException | Error e) {
-            store.close();
+            checkpoint.close();
             throw e;
         }
+    }
+
+    /**
+     * A model over an open checkpoint (its config, RoPE layout and tensors). When {@code own} the
+     * model closes the checkpoint. Llama-3 frequency factors stored as a tensor (llama.cpp's
+     * {@code rope_freqs.weight}, named by the config key {@code rope_freq_factors}) divide RoPE's
+     * inverse frequencies.
+     */
+    public static DecoderModel load(DecoderCheckpoint checkpoint, Kernels kernels, boolean own) {
+        DecoderConfig config = DecoderConfig.of(checkpoint);
+        DecoderModel m = load(config, checkpoint.tensors(), kernels, false);
+        if (own) {
+            m.owned.add(checkpoint);
+        }
+        var factors = checkpoint.config().get("rope_freq_factors");
+        if (factors != null && !factors.isNull()) {
+            Tensor t = checkpoint.tensors().find(factors.asText()).orElse(null);
+            if (t == null || t.numel() != config.headDim() / 2) {
+                m.close();
+                throw new IllegalArgumentException(checkpoint.source() + ": rope frequency factors '" + factors.asText()
+                        + "' must be a tensor of headDim/2 = " + config.headDim() / 2 + " values, got " + t);
+            }
+            m.ropeFreqFactors = t.toFloatArray();
+        }
+        return m;
     }
 
     /**
@@ -194,8 +221,9 @@ public final class DecoderModel implements AutoCloseable {
         kernels.matmulTransposed(s.normed, w.kWeight(), w.kBias(), s.k);
         kernels.matmulTransposed(s.normed, w.vWeight(), w.vBias(), s.v);
         if (config.architecture().rotary()) {
-            kernels.rope(s.q, config.numHeads(), config.headDim(), positions, ropeCos, ropeSin, config.ropeLayout());
-            kernels.rope(s.k, config.numKvHeads(), config.headDim(), positions, ropeCos, ropeSin, config.ropeLayout());
+            boolean interleaved = config.ropeLayout() == RopeLayout.INTERLEAVED;
+            kernels.rope(s.q, config.numHeads(), config.headDim(), positions, ropeCos, ropeSin, interleaved);
+            kernels.rope(s.k, config.numKvHeads(), config.headDim(), positions, ropeCos, ropeSin, interleaved);
         }
         kernels.causalAttention(s.q, s.k, s.v, batch.batchSize(), batch.seqLen(), config.numHeads(), config.numKvHeads(),
                 config.headDim(), mask, s.context);
@@ -423,6 +451,11 @@ public final class DecoderModel implements AutoCloseable {
                 Integer.MAX_VALUE, 2 * ropeCos.dim(0))));
         int half = config.headDim() / 2;
         double[] inv = config.ropeInverseFrequencies();
+        if (ropeFreqFactors != null) {
+            for (int i = 0; i < half; i++) {
+                inv[i] /= ropeFreqFactors[i];
+            }
+        }
         float[] cos = new float[Math.multiplyExact(rows, half)];
         float[] sin = new float[cos.length];
         for (int p = 0; p < rows; p++) {

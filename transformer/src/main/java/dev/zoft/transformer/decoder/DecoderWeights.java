@@ -5,7 +5,6 @@ import dev.zoft.tensor.Tensor;
 import dev.zoft.transformer.decoder.DecoderConfig.Architecture;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -22,8 +21,9 @@ import java.util.function.Function;
  * <p><b>Memory.</b> F32 tensors of the source are used in place (views of the mapped file, never
  * copied). BF16 and F16 tensors are converted once to F32 copies in the caller's arena, which
  * doubles their footprint: a BF16 SmolLM2-135M (270 MB on disk) holds 540 MB of F32 weights.
- * GPT-2's Conv1D weights ({@code [in × out]}) are transposed once into F32 copies, and its fused
- * {@code c_attn} is split into Q, K and V views of that copy.
+ * Every Linear weight is {@code [out × in]}, the convention of {@code DecoderCheckpoint} (which
+ * transposes GPT-2's Conv1D weights once); GPT-2's fused {@code c_attn} is split into Q, K and V
+ * row views.
  *
  * @param tokenEmbeddings    {@code [vocab × H]}
  * @param positionEmbeddings {@code [positionOffset + maxPositions × H]} for learned positions, else null
@@ -107,18 +107,23 @@ public record DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, 
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {
             String l = p + "h." + i + ".";
-            Tensor qkv = g.conv1d(l + "attn.c_attn.weight", h, 3 * h);
+            Tensor rawQkv = lookupOrNull(g, l + "attn.c_attn.weight");
+            if (rawQkv != null && java.util.Arrays.equals(rawQkv.shape(), new long[] {h, 3L * h})) {
+                throw new IllegalArgumentException(g.source() + ": " + l + "attn.c_attn.weight is in GPT-2's Conv1D layout"
+                        + " [in, out]; open the checkpoint with DecoderCheckpoint, which transposes it to [out, in]");
+            }
+            Tensor qkv = g.get(l + "attn.c_attn.weight", 3L * h, h);
             Tensor qkvBias = g.get(l + "attn.c_attn.bias", 3 * h);
             layers.add(new Layer(
                     g.get(l + "ln_1.weight", h), g.get(l + "ln_1.bias", h),
                     qkv.slice(0, h), qkvBias.slice(0, h),
                     qkv.slice(h, 2L * h), qkvBias.slice(h, 2L * h),
                     qkv.slice(2L * h, 3L * h), qkvBias.slice(2L * h, 3L * h),
-                    g.conv1d(l + "attn.c_proj.weight", h, h), g.get(l + "attn.c_proj.bias", h),
+                    g.get(l + "attn.c_proj.weight", h, h), g.get(l + "attn.c_proj.bias", h),
                     g.get(l + "ln_2.weight", h), g.get(l + "ln_2.bias", h),
                     null, null,
-                    g.conv1d(l + "mlp.c_fc.weight", h, f), g.get(l + "mlp.c_fc.bias", f),
-                    g.conv1d(l + "mlp.c_proj.weight", f, h), g.get(l + "mlp.c_proj.bias", h)));
+                    g.get(l + "mlp.c_fc.weight", f, h), g.get(l + "mlp.c_fc.bias", f),
+                    g.get(l + "mlp.c_proj.weight", h, f), g.get(l + "mlp.c_proj.bias", h)));
         }
         return new DecoderWeights(wte, wpe, layers, g.get(p + "ln_f.weight", h), g.get(p + "ln_f.bias", h), wte);
     }
@@ -146,6 +151,10 @@ public record DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, 
         }
         return new DecoderWeights(embed, pos, layers, g.get(p + "final_layer_norm.weight", h),
                 g.get(p + "final_layer_norm.bias", h), embed);
+    }
+
+    private static Tensor lookupOrNull(Getter g, String name) {
+        return g.lookup().apply(name);
     }
 
     /** Whether the LM head is the token embedding table (one tensor, counted and perturbed once). */
@@ -268,23 +277,6 @@ public record DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, 
                         + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(shape));
             }
             return t.dtype() == DType.F32 ? t : t.toF32(arena);
-        }
-
-        /** A GPT-2 Conv1D weight stored {@code [in × out]}, returned as an F32 {@code [out × in]} copy. */
-        Tensor conv1d(String name, long in, long out) {
-            Tensor t = raw(name);
-            if (!Arrays.equals(t.shape(), new long[] {in, out})) {
-                throw new IllegalArgumentException(source + ": decoder weight " + name + " has shape "
-                        + Arrays.toString(t.shape()) + ", expected the Conv1D layout " + Arrays.toString(new long[] {in, out}));
-            }
-            Tensor res = Tensor.allocate(arena, DType.F32, out, in);
-            MemorySegment dst = res.segment();
-            for (long r = 0; r < in; r++) {
-                for (long col = 0; col < out; col++) {
-                    dst.setAtIndex(Tensor.F32_LE, col * in + r, t.getFloat(r * out + col));
-                }
-            }
-            return res;
         }
 
         private Tensor raw(String name) {

@@ -4,17 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.zoft.tensor.DType;
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.VectorWidth;
 import dev.zoft.tensor.ops.Kernels;
-import dev.zoft.tensor.ops.Kernels.RopeLayout;
+import dev.zoft.weights.RopeLayout;
+import dev.zoft.weights.RopePermutation;
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.weights.Safetensors;
 import dev.zoft.weights.TensorStore;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +147,7 @@ class DecoderModelProperties {
                     boolean q = n.contains("q_proj");
                     boolean k = n.contains("k_proj");
                     int heads = q ? config.numHeads() : config.numKvHeads();
-                    permuted.put(n, q || k ? interleave(e.getValue(), heads, config.headDim(), arena) : e.getValue());
+                    permuted.put(n, q || k ? RopePermutation.toInterleaved(e.getValue(), heads, arena) : e.getValue());
                 }
                 try (TensorStore p = permuted.build();
                      DecoderModel ref = DecoderModel.load(config, hf, Kernels.create(VectorWidth.configured(), POOL), false);
@@ -162,22 +161,5 @@ class DecoderModelProperties {
                 }
             }
         }
-    }
-
-    /** llama.cpp's permutation of a Q/K weight or bias: within each head, row i → 2i and i + D/2 → 2i + 1. */
-    static Tensor interleave(Tensor t, int heads, int headDim, Arena arena) {
-        Tensor f32 = t.toF32(arena);
-        Tensor out = Tensor.allocate(arena, DType.F32, t.shape());
-        long cols = t.rank() == 1 ? 1 : t.cols();
-        long rowBytes = cols * Float.BYTES;
-        int half = headDim / 2;
-        for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < headDim; i++) {
-                int dst = i < half ? 2 * i : 2 * (i - half) + 1;
-                MemorySegment.copy(f32.segment(), ((long) h * headDim + i) * rowBytes, out.segment(),
-                        ((long) h * headDim + dst) * rowBytes, rowBytes);
-            }
-        }
-        return out;
     }
 }

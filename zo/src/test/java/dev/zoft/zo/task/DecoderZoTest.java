@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.VectorWidth;
 import dev.zoft.tensor.ops.Kernels;
-import dev.zoft.tensor.ops.Kernels.RopeLayout;
+import dev.zoft.weights.RopeLayout;
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.transformer.decoder.DecoderBatch;
 import dev.zoft.transformer.decoder.DecoderConfig;
