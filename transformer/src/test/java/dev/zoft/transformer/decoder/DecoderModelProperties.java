@@ -162,4 +162,74 @@ class DecoderModelProperties {
             }
         }
     }
+
+    /**
+     * The streaming head across several vocabulary chunks (a ragged last one) and row blocks: a
+     * random one-layer Llama with a 9,001-token vocabulary scored on 1,120 rows, against the
+     * log-softmax of the full logits.
+     */
+    @Test
+    void streamingHeadAcrossChunksAndRowBlocks() {
+        int vocab = 2 * DecoderModel.VOCAB_CHUNK + 809;
+        DecoderConfig c = new DecoderConfig(DecoderConfig.Architecture.LLAMA, vocab, 8, 1, 2, 1, 4, 16, 1024, 1e-5f, 10000,
+                null, RopeLayout.HALF_SPLIT, false, false, false, false);
+        SplittableRandom r = new SplittableRandom(11);
+        try (Arena arena = Arena.ofShared()) {
+            java.util.Map<String, Tensor> w = new java.util.HashMap<>();
+            w.put("model.embed_tokens.weight", random(arena, r, vocab, 8));
+            w.put("lm_head.weight", random(arena, r, vocab, 8));
+            w.put("model.norm.weight", random(arena, r, 8));
+            String l = "model.layers.0.";
+            w.put(l + "input_layernorm.weight", random(arena, r, 8));
+            w.put(l + "post_attention_layernorm.weight", random(arena, r, 8));
+            w.put(l + "self_attn.q_proj.weight", random(arena, r, 8, 8));
+            w.put(l + "self_attn.k_proj.weight", random(arena, r, 4, 8));
+            w.put(l + "self_attn.v_proj.weight", random(arena, r, 4, 8));
+            w.put(l + "self_attn.o_proj.weight", random(arena, r, 8, 8));
+            w.put(l + "mlp.gate_proj.weight", random(arena, r, 16, 8));
+            w.put(l + "mlp.up_proj.weight", random(arena, r, 16, 8));
+            w.put(l + "mlp.down_proj.weight", random(arena, r, 8, 16));
+            DecoderWeights weights = DecoderWeights.load(c, w::get, arena, "random wide-vocabulary decoder");
+            List<int[]> seqs = List.of(r.ints(560, 0, vocab).toArray(), r.ints(560, 0, vocab).toArray());
+            DecoderBatch batch = DecoderBatch.rightPadded(seqs, 0);
+            assertTrue(batch.tokens() > DecoderModel.ROW_BLOCK);
+            try (DecoderModel model = new DecoderModel(c, weights, Kernels.create(VectorWidth.configured(), POOL))) {
+                float[] logits = model.logits(batch, arena).toFloatArray();
+                int[] labels = batch.nextTokenLabels();
+                double nll = 0;
+                int n = 0;
+                for (int row = 0; row < labels.length; row++) {
+                    if (labels[row] < 0) {
+                        continue;
+                    }
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < vocab; j++) {
+                        max = Math.max(max, logits[row * vocab + j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < vocab; j++) {
+                        sum += Math.exp(logits[row * vocab + j] - max);
+                    }
+                    nll += max + Math.log(sum) - logits[row * vocab + labels[row]];
+                    n++;
+                }
+                assertEquals(nll / n, model.causalLmLoss(batch, labels), 1e-5 * (nll / n));
+                Tensor hidden = model.forwardHidden(batch, arena);
+                int last = batch.tokens() - 1;
+                DecoderModel.RowScores s = model.scoreRows(hidden, new int[] {last, 0},
+                        new int[][] {{0, DecoderModel.VOCAB_CHUNK, vocab - 1}, {vocab - 1}});
+                assertEquals(logits[last * vocab + vocab - 1], s.logits()[0][2], 1e-5f);
+                assertEquals(logits[last * vocab + DecoderModel.VOCAB_CHUNK], s.logits()[0][1], 1e-5f);
+                assertEquals(logits[vocab - 1], s.logits()[1][0], 1e-5f);
+            }
+        }
+    }
+
+    private static Tensor random(Arena arena, SplittableRandom r, long... shape) {
+        float[] v = new float[(int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return Tensor.of(arena, v, shape);
+    }
 }
