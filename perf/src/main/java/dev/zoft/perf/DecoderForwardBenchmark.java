@@ -41,6 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * once to F32 at load (compute is F32 either way, so the forward speed is the same; the load and
  * the memory differ). Needs about 1.1 GB of heap-free memory for BF16 (the BF16 source and its F32
  * copy). Vector width: {@code -Dzoft.vector.bits} (default: the host's).
+ *
+ * <p>One invocation is ~290 GFLOP (30 layers 236, LM head 58; ~5 s at steady state on one core), and the first ones run
+ * the Vector API kernels interpreted and in C1 (a minute or more): keep the default warm-up; a
+ * smoke run ({@code -wi 1 -w 1s}) measures mostly warm-up.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
