@@ -135,6 +135,17 @@ class DecoderValidationTest {
     }
 
     @Test
+    void rawGpt2SafetensorsPointToDecoderCheckpoint() {
+        DecoderFixture f = DecoderFixture.load("gpt2");
+        DecoderConfig config = DecoderConfig.fromConfigJson(f.folder().resolve("config.json"));
+        try (TensorStore raw = Safetensors.open(f.folder())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DecoderModel.load(config, raw, Kernels.create(VectorWidth.configured(), POOL), false));
+            assertTrue(e.getMessage().contains("Conv1D") && e.getMessage().contains("DecoderCheckpoint"), e.getMessage());
+        }
+    }
+
+    @Test
     void badInputsAreRejected() {
         try (DecoderModel model = DecoderFixture.load("gpt2").model(VectorWidth.configured(), POOL); Arena arena = Arena.ofShared()) {
             int vocab = model.config().vocabSize();
