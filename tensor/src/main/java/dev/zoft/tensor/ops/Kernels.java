@@ -73,4 +73,50 @@ public interface Kernels {
      * {@code out[b] = Σ_t mask[b·T+t] · hidden[b·T+t] / max(1, Σ_t mask[b·T+t])}.
      */
     void meanPool(Tensor hidden, int[] mask, int batch, int seqLen, Tensor out);
+
+    // ---------------------------------------------------------------- decoder ops
+
+    /** Per row of x (length H): {@code out = x / sqrt(mean(x²) + eps) · gamma} (RMSNorm). out may be x. */
+    void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor out);
+
+    /**
+     * In place, rotary position embeddings on x ({@code [rows × heads·headDim]}): each pair
+     * {@code (a, b)} of each head of row r becomes {@code (a·c − b·s, b·c + a·s)} with
+     * {@code c = cos[positions[r], i]} and {@code s = sin[positions[r], i]}; cos and sin are
+     * {@code [maxPositions × headDim/2]} tables the caller computes once. Pair i is the dimensions
+     * {@code (i, i + headDim/2)} (Hugging Face's half split) or, when {@code interleaved},
+     * {@code (2i, 2i + 1)} (llama.cpp's permuted GGUF weights, llama2.c).
+     */
+    void rope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, boolean interleaved);
+
+    /** In place, SwiGLU's gate: {@code gate = silu(gate) · up = gate / (1 + e^−gate) · up}, same shapes. */
+    void siluMul(Tensor gate, Tensor up);
+
+    /**
+     * In place, GPT-2's tanh GELU {@code ½x(1 + tanh(√(2/π)(x + 0.044715x³)))}, evaluated as the
+     * identical {@code x / (1 + e^(−2u))}, {@code u = √(2/π)(x + 0.044715x³)}.
+     */
+    void geluTanh(Tensor x);
+
+    /** In place, {@code max(x, 0)}. */
+    void relu(Tensor x);
+
+    /**
+     * Causal scaled-dot-product attention with grouped-query heads and a padding mask. q and out are
+     * {@code [B·T × heads·headDim]}, k and v {@code [B·T × kvHeads·headDim]}; query head h reads
+     * key/value head {@code h / (heads / kvHeads)}. Query t of sequence b attends to the keys
+     * {@code j ≤ t} with {@code mask[b·T + j] == 1}; a query with no such key (left padding) gets a
+     * zero output row. Scale is 1/√headDim.
+     */
+    void causalAttention(Tensor q, Tensor k, Tensor v, int batch, int seqLen, int heads, int kvHeads, int headDim,
+                         int[] mask, Tensor out);
+
+    /**
+     * One step of a streaming log-sum-exp over the columns of many rows: for each row r of
+     * {@code logits} (a chunk of the vocabulary), with {@code m = max(max[r], max of the row)},
+     * {@code sum[r] ← sum[r]·e^(max[r] − m) + Σ_j e^(logits[r, j] − m)} and {@code max[r] ← m}.
+     * Start from {@code max = −∞, sum = 0}; after the last chunk {@code max + ln(sum)} is the
+     * log-sum-exp of the whole row, computed without ever holding the whole row.
+     */
+    void accumulateLogSumExp(Tensor logits, float[] max, double[] sum);
 }

@@ -540,10 +540,15 @@ public abstract sealed class VectorKernels implements Kernels
 
     /** scores[i·tp + j] = (q_i · k_j) · scale + maskBias[j] for the QB query rows. */
     private void attentionScores(float[] kt, float[] scores, float[] maskBias, float[] qrows, int tp, int headDim) {
+        attentionScores(kt, scores, maskBias, qrows, tp, headDim, tp);
+    }
+
+    /** The same for the keys j &lt; span only (span a multiple of the lane count, at most tp). */
+    private void attentionScores(float[] kt, float[] scores, float[] maskBias, float[] qrows, int tp, int headDim, int span) {
         VectorSpecies<Float> s = species();
         int lanes = s.length();
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        for (int j = 0; j < tp; j += lanes) {
+        for (int j = 0; j < span; j += lanes) {
             FloatVector a0 = FloatVector.zero(s), a1 = a0, a2 = a0, a3 = a0;
             for (int d = 0; d < headDim; d++) {
                 FloatVector kv = FloatVector.fromArray(s, kt, d * tp + j);
@@ -681,6 +686,301 @@ public abstract sealed class VectorKernels implements Kernels
             }
             os.setAtIndex(F32_LE, b * h + i, sum / denom);
         }
+    }
+
+
+    // ---------------------------------------------------------------- decoder ops
+
+    /** Σ x² in lanes (fma), reduced in lane order by {@link StableLanes#sum}; then {@code x · inv · gamma} as the twin. */
+    @Override
+    public void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor out) {
+        ScalarKernels.checkRmsNorm(x, gamma, eps, out);
+        long h = x.cols();
+        MemorySegment xs = x.segment();
+        MemorySegment gs = gamma.segment();
+        MemorySegment os = out.segment();
+        pool.parallelFor(x.rows(), ScalarKernels.grainFor(h), (from, to) -> {
+            for (long r = from; r < to; r++) {
+                rmsNormRow(xs, gs, os, r * h * Float.BYTES, h, eps);
+            }
+        });
+    }
+
+    private void rmsNormRow(MemorySegment xs, MemorySegment gs, MemorySegment os, long base, long h, float eps) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
+        long vecEnd = h - h % lanes;
+        FloatVector acc = FloatVector.zero(s);
+        for (long i = 0; i < vecEnd; i += lanes) {
+            FloatVector v = FloatVector.fromMemorySegment(s, xs, base + i * Float.BYTES, LE);
+            acc = v.fma(v, acc);
+        }
+        float sq = StableLanes.sum(acc);
+        for (long i = vecEnd; i < h; i++) {
+            float v = xs.get(F32_LE, base + i * Float.BYTES);
+            sq += v * v;
+        }
+        float inv = (float) (1.0 / Math.sqrt(sq / h + eps));
+        for (long i = 0; i < vecEnd; i += lanes) {
+            long off = i * Float.BYTES;
+            FloatVector.fromMemorySegment(s, xs, base + off, LE).mul(inv).mul(FloatVector.fromMemorySegment(s, gs, off, LE))
+                    .intoMemorySegment(os, base + off, LE);
+        }
+        for (long i = vecEnd; i < h; i++) {
+            os.set(F32_LE, base + i * Float.BYTES, xs.get(F32_LE, base + i * Float.BYTES) * inv * gs.getAtIndex(F32_LE, i));
+        }
+    }
+
+    /** The scalar twin's loop: O(tokens·H) next to the GEMMs' O(tokens·H²), and bit-identical to it. */
+    @Override
+    public void rope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, boolean interleaved) {
+        ScalarKernels.checkRope(x, heads, headDim, positions, cos, sin, interleaved);
+        long width = x.cols();
+        int half = headDim / 2;
+        MemorySegment xs = x.segment();
+        MemorySegment cs = cos.segment();
+        MemorySegment ss = sin.segment();
+        pool.parallelFor(x.rows(), ScalarKernels.grainFor(width), (from, to) -> {
+            for (long r = from; r < to; r++) {
+                ScalarKernels.ropeRow(xs, cs, ss, r * width, (long) positions[(int) r] * half, heads, headDim, interleaved);
+            }
+        });
+    }
+
+    @Override
+    public void siluMul(Tensor gate, Tensor up) {
+        ScalarKernels.checkSameShapeF32("gate", gate, "up", up);
+        long cols = gate.cols();
+        MemorySegment gs = gate.segment();
+        MemorySegment us = up.segment();
+        pool.parallelFor(gate.rows(), ScalarKernels.grainFor(cols), (from, to) -> siluMulRange(gs, us, from * cols, to * cols));
+    }
+
+    private void siluMulRange(MemorySegment gs, MemorySegment us, long from, long to) {
+        VectorSpecies<Float> s = species();
+        long i = from;
+        for (long end = to - s.length(); i <= end; i += s.length()) {
+            long off = i * Float.BYTES;
+            FloatVector g = FloatVector.fromMemorySegment(s, gs, off, LE);
+            // g / (1 + e^−g): e^−g overflows to +∞ for g < −88, and g/∞ is the right limit, −0.
+            g.div(StableLanes.exp(g.neg()).add(1f)).mul(FloatVector.fromMemorySegment(s, us, off, LE))
+                    .intoMemorySegment(gs, off, LE);
+        }
+        for (; i < to; i++) {
+            double g = gs.getAtIndex(F32_LE, i);
+            gs.setAtIndex(F32_LE, i, (float) (g / (1.0 + StrictMath.exp(-g))) * us.getAtIndex(F32_LE, i));
+        }
+    }
+
+    @Override
+    public void geluTanh(Tensor x) {
+        Checks.f32("x", x);
+        long cols = x.cols();
+        MemorySegment xs = x.segment();
+        pool.parallelFor(x.rows(), ScalarKernels.grainFor(cols), (from, to) -> geluTanhRange(xs, from * cols, to * cols));
+    }
+
+    private void geluTanhRange(MemorySegment xs, long from, long to) {
+        VectorSpecies<Float> s = species();
+        float c = (float) ScalarKernels.GELU_TANH_C;
+        long i = from;
+        for (long end = to - s.length(); i <= end; i += s.length()) {
+            long off = i * Float.BYTES;
+            FloatVector x = FloatVector.fromMemorySegment(s, xs, off, LE);
+            FloatVector u = x.mul(x).mul(x).mul(0.044715f).add(x).mul(c);
+            x.div(StableLanes.exp(u.mul(-2f)).add(1f)).intoMemorySegment(xs, off, LE);
+        }
+        for (; i < to; i++) {
+            xs.setAtIndex(F32_LE, i, (float) ScalarKernels.geluTanh(xs.getAtIndex(F32_LE, i)));
+        }
+    }
+
+    @Override
+    public void relu(Tensor x) {
+        Checks.f32("x", x);
+        long cols = x.cols();
+        MemorySegment xs = x.segment();
+        pool.parallelFor(x.rows(), ScalarKernels.grainFor(cols), (from, to) -> {
+            VectorSpecies<Float> s = species();
+            long i = from * cols;
+            long stop = to * cols;
+            for (long end = stop - s.length(); i <= end; i += s.length()) {
+                long off = i * Float.BYTES;
+                FloatVector.fromMemorySegment(s, xs, off, LE).max(0f).intoMemorySegment(xs, off, LE);
+            }
+            for (; i < stop; i++) {
+                xs.setAtIndex(F32_LE, i, Math.max(xs.getAtIndex(F32_LE, i), 0f));
+            }
+        });
+    }
+
+    /**
+     * The same blocking as {@link #attention}, one work unit per (sequence, query head), K of the
+     * unit's key/value head transposed into {@code kt}. A block of {@value #QB} queries starting at
+     * t0 only scores the keys {@code j < t0 + QB}; keys after a query's own position get a score of
+     * −∞ (weight exactly 0), and a query with no allowed key (left padding) gets a zero row.
+     */
+    @Override
+    public void causalAttention(Tensor q, Tensor k, Tensor v, int batch, int seqLen, int heads, int kvHeads, int headDim,
+                                int[] mask, Tensor out) {
+        ScalarKernels.checkCausalAttention(q, k, v, batch, seqLen, heads, kvHeads, headDim, mask, out);
+        if (batch == 0 || seqLen == 0) {
+            return;
+        }
+        MemorySegment qs = q.segment();
+        MemorySegment ks = k.segment();
+        MemorySegment vs = v.segment();
+        MemorySegment os = out.segment();
+        pool.parallelFor((long) batch * heads, 1, (from, to) -> {
+            int lanes = species().length();
+            int tp = (seqLen + lanes - 1) / lanes * lanes;
+            AttentionScratch scratch = new AttentionScratch(
+                    new float[Math.multiplyExact(headDim, tp)], new float[QB * tp], new float[tp],
+                    new float[QB * headDim], new int[seqLen]);
+            for (long unit = from; unit < to; unit++) {
+                causalUnit(qs, ks, vs, os, (int) (unit / heads), (int) (unit % heads), seqLen, heads, kvHeads, headDim,
+                        mask, tp, scratch);
+            }
+        });
+    }
+
+    private void causalUnit(MemorySegment qs, MemorySegment ks, MemorySegment vs, MemorySegment os,
+                            int b, int h, int seqLen, int heads, int kvHeads, int headDim, int[] mask, int tp,
+                            AttentionScratch scratch) {
+        float[] kt = scratch.kt();
+        float[] scores = scratch.scores();
+        float[] maskBias = scratch.maskBias();
+        float[] qrows = scratch.qrows();
+        int[] keys = scratch.keys();
+        int lanes = species().length();
+        long qWidth = (long) heads * headDim;
+        long kvWidth = (long) kvHeads * headDim;
+        long first = (long) b * seqLen;
+        long qCol = (long) h * headDim;
+        long kvCol = (long) (h / (heads / kvHeads)) * headDim;
+        int valid = 0;
+        for (int j = 0; j < tp; j++) {
+            boolean ok = j < seqLen && mask[(int) (first + j)] != 0;
+            maskBias[j] = ok ? 0f : Float.NEGATIVE_INFINITY;
+            if (ok) {
+                keys[valid++] = j;
+            }
+        }
+        for (int j = 0; j < seqLen; j++) {
+            long row = (first + j) * kvWidth + kvCol;
+            for (int d = 0; d < headDim; d++) {
+                kt[d * tp + j] = ks.getAtIndex(F32_LE, row + d);
+            }
+        }
+        int usedKeys = 0; // keys[0, usedKeys) are the valid keys before the block's end
+        for (int t0 = 0; t0 < seqLen; t0 += QB) {
+            int blockEnd = Math.min(seqLen, t0 + QB);
+            int span = (blockEnd + lanes - 1) / lanes * lanes;
+            while (usedKeys < valid && keys[usedKeys] < blockEnd) {
+                usedKeys++;
+            }
+            for (int i = 0; i < QB; i++) {
+                long qOff = (first + Math.min(t0 + i, seqLen - 1)) * qWidth + qCol;
+                MemorySegment.copy(qs, F32_LE, qOff * Float.BYTES, qrows, i * headDim, headDim);
+            }
+            attentionScores(kt, scores, maskBias, qrows, tp, headDim, span);
+            for (int i = 0; i < QB; i++) {
+                int t = Math.min(t0 + i, seqLen - 1);
+                if (valid == 0 || keys[0] > t) {
+                    // No key at or before t: all weights 0, so a zero output row (not −∞ − −∞ = NaN).
+                    java.util.Arrays.fill(scores, i * tp, i * tp + span, 0f);
+                    continue;
+                }
+                java.util.Arrays.fill(scores, i * tp + t + 1, i * tp + span, Float.NEGATIVE_INFINITY);
+                softmaxScores(scores, i * tp, span);
+            }
+            attentionOutputGrouped(vs, os, scores, keys, usedKeys, first, t0, seqLen, qWidth, kvWidth, qCol, kvCol, tp,
+                    headDim);
+        }
+    }
+
+    /** {@link #attentionOutput} with separate query and key/value row widths. */
+    private void attentionOutputGrouped(MemorySegment vs, MemorySegment os, float[] scores, int[] keys, int valid,
+                                        long first, int t0, int seqLen, long qWidth, long kvWidth, long qCol, long kvCol,
+                                        int tp, int headDim) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
+        int rowsHere = Math.min(QB, seqLen - t0);
+        long o0 = ((first + t0) * qWidth + qCol) * Float.BYTES;
+        long rowBytes = qWidth * Float.BYTES;
+        int dVec = headDim - headDim % lanes;
+        for (int d = 0; d < dVec; d += lanes) {
+            FloatVector a0 = FloatVector.zero(s), a1 = a0, a2 = a0, a3 = a0;
+            for (int n = 0; n < valid; n++) {
+                int j = keys[n];
+                FloatVector vv = FloatVector.fromMemorySegment(s, vs, ((first + j) * kvWidth + kvCol + d) * Float.BYTES, LE);
+                a0 = FloatVector.broadcast(s, scores[j]).fma(vv, a0);
+                a1 = FloatVector.broadcast(s, scores[tp + j]).fma(vv, a1);
+                a2 = FloatVector.broadcast(s, scores[2 * tp + j]).fma(vv, a2);
+                a3 = FloatVector.broadcast(s, scores[3 * tp + j]).fma(vv, a3);
+            }
+            long off = o0 + (long) d * Float.BYTES;
+            a0.intoMemorySegment(os, off, LE);
+            if (rowsHere > 1) {
+                a1.intoMemorySegment(os, off + rowBytes, LE);
+            }
+            if (rowsHere > 2) {
+                a2.intoMemorySegment(os, off + 2 * rowBytes, LE);
+            }
+            if (rowsHere > 3) {
+                a3.intoMemorySegment(os, off + 3 * rowBytes, LE);
+            }
+        }
+        for (int d = dVec; d < headDim; d++) {
+            for (int i = 0; i < rowsHere; i++) {
+                float acc = 0f;
+                for (int n = 0; n < valid; n++) {
+                    int j = keys[n];
+                    acc = Math.fma(scores[i * tp + j], vs.getAtIndex(F32_LE, (first + j) * kvWidth + kvCol + d), acc);
+                }
+                os.set(F32_LE, o0 + i * rowBytes + (long) d * Float.BYTES, acc);
+            }
+        }
+    }
+
+    /** Lane-wise max and {@link StableLanes#exp} sums per row, the ragged tail through StrictMath like the twin. */
+    @Override
+    public void accumulateLogSumExp(Tensor logits, float[] max, double[] sum) {
+        ScalarKernels.checkLogSumExp(logits, max, sum);
+        long cols = logits.cols();
+        MemorySegment ls = logits.segment();
+        pool.parallelFor(logits.rows(), ScalarKernels.grainFor(cols), (from, to) -> {
+            for (long r = from; r < to; r++) {
+                logSumExpRow(ls, r * cols * Float.BYTES, cols, max, sum, (int) r);
+            }
+        });
+    }
+
+    private void logSumExpRow(MemorySegment ls, long base, long cols, float[] max, double[] sum, int r) {
+        VectorSpecies<Float> s = species();
+        int lanes = s.length();
+        long vecEnd = cols - cols % lanes;
+        FloatVector maxV = FloatVector.broadcast(s, Float.NEGATIVE_INFINITY);
+        for (long i = 0; i < vecEnd; i += lanes) {
+            maxV = maxV.max(FloatVector.fromMemorySegment(s, ls, base + i * Float.BYTES, LE));
+        }
+        float m = maxV.reduceLanes(VectorOperators.MAX);
+        for (long i = vecEnd; i < cols; i++) {
+            m = Math.max(m, ls.get(F32_LE, base + i * Float.BYTES));
+        }
+        if (m == Float.NEGATIVE_INFINITY) {
+            return;
+        }
+        FloatVector mv = FloatVector.broadcast(s, m);
+        FloatVector acc = FloatVector.zero(s);
+        for (long i = 0; i < vecEnd; i += lanes) {
+            acc = acc.add(StableLanes.exp(FloatVector.fromMemorySegment(s, ls, base + i * Float.BYTES, LE).sub(mv)));
+        }
+        float total = StableLanes.sum(acc);
+        for (long i = vecEnd; i < cols; i++) {
+            total += (float) StrictMath.exp(ls.get(F32_LE, base + i * Float.BYTES) - m);
+        }
+        ScalarKernels.combineLogSumExp(max, sum, r, m, total);
     }
 
     // ---------------------------------------------------------------- widths
