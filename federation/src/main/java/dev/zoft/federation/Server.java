@@ -191,7 +191,7 @@ public final class Server {
     }
 
     /** {@code k} distinct ids of {@code 0..n−1}, ascending: a partial Fisher–Yates shuffle. */
-    static int[] select(int n, int k, long seed) {
+    public static int[] select(int n, int k, long seed) {
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) {
             ids[i] = i;
