@@ -342,7 +342,7 @@ public final class Coordinator implements AutoCloseable {
             return new Fetch.Finished(done);
         }
         Server.OpenRound open = server.openRound();
-        long retry = Math.max(50, Math.min(1000, deadline - clock.getAsLong()));
+        long retry = Math.max(20, Math.min(200, deadline - clock.getAsLong()));
         if (Arrays.binarySearch(open.clients(), client) < 0) {
             return new Fetch.Wait("client " + client + " is not sampled in round " + open.round() + " (attempt "
                     + server.openAttempt() + ")", open.round(), retry);
