@@ -139,7 +139,7 @@ public final class FederationLoadBenchmark {
                                     long b = System.nanoTime();
                                     fc.upload(u);
                                     upload.record(System.nanoTime() - b);
-                                    have = p.plan().round();
+                                    have = p.plan().round() - 1;
                                 }
                             }
                         }
