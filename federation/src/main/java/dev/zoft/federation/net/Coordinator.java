@@ -114,6 +114,8 @@ public final class Coordinator implements AutoCloseable {
     private long deadline;
     private IOException failure;
     private Checkpoints checkpoints;
+    /** Bumped whenever a round opens (after a close or an abandon): what long-polling fetches wait for. */
+    private long version;
 
     private Coordinator(Path directory, FederationPlan plan, RoundPolicy policy, UploadLimits limits,
                         LongSupplier clock, Estimator estimator, RoundLog log, FramedFile journal, Server server,
@@ -163,7 +165,9 @@ public final class Coordinator implements AutoCloseable {
                     plan.schedule(), plan.runSeed(), estimator, aggregator, log);
             Coordinator c = new Coordinator(directory, plan, policy, limits, clock, estimator, log, journal, server,
                     new TokenStore(new SecureRandom()));
-            c.replay(found[0].frames());
+            synchronized (c) {
+                c.replay(found[0].frames());
+            }
             return c;
         } catch (IOException | RuntimeException e) {
             try (log) {
@@ -251,6 +255,32 @@ public final class Coordinator implements AutoCloseable {
         }
         write(b.toByteArray());
         deadline = d;
+        changed();
+    }
+
+    private void changed() {
+        version++;
+        notifyAll();
+    }
+
+    /** A counter that moves whenever the rounds' state changes (see {@link #awaitChange}). */
+    public synchronized long version() {
+        return version;
+    }
+
+    /**
+     * Waits until the state moves past {@code seen} (a round opens, i.e. the previous one closed or was abandoned) or
+     * {@code millis} pass; a long-polling fetch calls this instead of making the client poll.
+     */
+    public synchronized void awaitChange(long seen, long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (version == seen && failure == null) {
+            long left = (end - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return;
+            }
+            wait(left);
+        }
     }
 
     private void write(byte[] event) throws IOException {

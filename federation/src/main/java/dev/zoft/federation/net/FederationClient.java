@@ -107,6 +107,9 @@ public final class FederationClient {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /** How long {@link #participate}'s fetches let the server hold a "wait". */
+    static final int LONG_POLL_MILLIS = 5_000;
+
     private final URI base;
     private final HttpClient http;
     private final Credentials credentials;
@@ -165,7 +168,16 @@ public final class FederationClient {
 
     /** The round to run now, if this client is sampled in it, given that it holds round {@code have}. */
     public Fetch fetchRound(int have) throws IOException {
-        HttpResponse<byte[]> r = send(authed("/v1/round?have=" + have).GET().build());
+        return fetchRound(have, 0);
+    }
+
+    /**
+     * As {@link #fetchRound(int)}, but a "wait" answer is held by the server up to {@code waitMillis}
+     * (≤ 10 s) until the rounds change: a client learns of its round at once without polling.
+     */
+    public Fetch fetchRound(int have, int waitMillis) throws IOException {
+        HttpResponse<byte[]> r = send(authed("/v1/round?have=" + have + (waitMillis > 0 ? "&wait=" + waitMillis : ""))
+                .timeout(timeout.plusMillis(waitMillis)).GET().build());
         bytesDown += r.body().length;
         return switch (r.statusCode()) {
             case 200 -> new Fetch.Plan(ProtocolCodec.decodePlan(r.body()), r.body().length);
@@ -262,7 +274,7 @@ public final class FederationClient {
         int replayed = 0;
         int checkpoints = 0;
         while (true) {
-            Fetch f = fetchRound(client.model().syncedRound());
+            Fetch f = fetchRound(client.model().syncedRound(), LONG_POLL_MILLIS);
             switch (f) {
                 case Fetch.Finished fin -> {
                     int[] c = catchUp(client.model(), rule);
@@ -271,7 +283,7 @@ public final class FederationClient {
                     events.accept(new Event("finished", client.model().syncedRound(), ""));
                     return new Summary(trained, replayed, checkpoints, bytesUp, bytesDown, client.model().syncedRound());
                 }
-                case Fetch.Wait w -> sleep(w.retryAfterMillis());
+                case Fetch.Wait w -> sleep(Math.min(w.retryAfterMillis(), 20)); // the server already held it
                 case Fetch.Plan p -> {
                     RoundPlan plan = p.plan();
                     if (plan.missing().size() > 1) {

@@ -28,7 +28,8 @@ import javax.net.ssl.SSLContext;
  * <pre>
  * POST /v1/register?client=ID     Authorization: Bearer ENROLMENT-KEY → 200 JSON {client, token}
  * GET  /v1/status                 → 200 JSON {@link Coordinator.Status}
- * GET  /v1/round?have=R           → 200 binary RoundPlan | 202 JSON {wait, round, retryAfterMillis} | 410 finished
+ * GET  /v1/round?have=R[&wait=MS] → 200 binary RoundPlan | 202 JSON {wait, round, retryAfterMillis} | 410 finished
+ *                                   (with wait, a "wait" answer is held up to MS ≤ 10 s until the rounds change)
  * GET  /v1/sync?have=R            → 200 binary catch-up (aggregates of rounds R+1..)
  * GET  /v1/checkpoint             → 200 binary checkpoint | 404 none yet
  * POST /v1/upload                 binary ClientUpload → 200 JSON {round, uploads, roundClosed}
@@ -43,6 +44,8 @@ public final class FederationHttpServer implements AutoCloseable {
     public static final String BINARY = "application/x-zoft";
     public static final String JSON = "application/json";
     public static final String CLIENT_HEADER = "X-Zoft-Client";
+    /** Longest a fetch may be held waiting for the round to change ({@code /v1/round?wait=MS}). */
+    public static final int MAX_LONG_POLL_MILLIS = 10_000;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -147,7 +150,8 @@ public final class FederationHttpServer implements AutoCloseable {
                 requireMethod(method, "GET");
                 int client = authenticate(ex);
                 int have = intParam(query, "have");
-                switch (coordinator.fetch(client, have)) {
+                long waitMillis = query.containsKey("wait") ? Math.clamp(intParam(query, "wait"), 0, MAX_LONG_POLL_MILLIS) : 0;
+                switch (longPoll(client, have, waitMillis)) {
                     case Coordinator.Fetch.Plan p -> send(ex, 200, BINARY, ProtocolCodec.encode(p.plan()));
                     case Coordinator.Fetch.Wait w -> {
                         Map<String, Object> body = new LinkedHashMap<>();
@@ -183,6 +187,25 @@ public final class FederationHttpServer implements AutoCloseable {
                 sendJson(ex, 200, a);
             }
             default -> throw new Rejected(404, "no endpoint " + path);
+        }
+    }
+
+    /** A fetch that, while the answer is "wait", holds the request until the rounds change or {@code millis} pass. */
+    private Coordinator.Fetch longPoll(int client, int have, long millis) throws Rejected, IOException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (true) {
+            long seen = coordinator.version();
+            Coordinator.Fetch f = coordinator.fetch(client, have);
+            long left = (end - System.nanoTime()) / 1_000_000;
+            if (!(f instanceof Coordinator.Fetch.Wait) || left <= 0) {
+                return f;
+            }
+            try {
+                coordinator.awaitChange(seen, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return f;
+            }
         }
     }
 
