@@ -142,6 +142,12 @@ public final class FederationClient {
         return new FederationClient(base, http, Objects.requireNonNull(credentials, "credentials"));
     }
 
+    /** The timeout of each request (default 30 s; a long-polling fetch adds its wait). */
+    public FederationClient withTimeout(Duration t) {
+        this.timeout = Objects.requireNonNull(t, "timeout");
+        return this;
+    }
+
     /** How many times a transient failure is retried (back-off up to 2 s), default 40. */
     public FederationClient withRetries(int n) {
         this.retries = n;
