@@ -126,7 +126,7 @@ final class ServerCommand implements Command {
                 watch(coordinator, out);
             }
             out.println("run finished: " + coordinator.completedRounds() + " rounds in " + state.resolve(RoundLog.ROUNDS_FILE)
-                    + " (replay with: zoft apply --run " + state + ")");
+                    + "; its seed log " + RoundLog.SEED_LOG_FILE + " replays onto the base model");
         }
         return 0;
     }
