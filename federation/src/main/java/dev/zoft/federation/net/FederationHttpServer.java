@@ -49,21 +49,6 @@ public final class FederationHttpServer implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    static {
-        // The JDK server's own limits (read once, when its classes load; an explicit -D wins): a
-        // connection that sends a request too slowly, or never reads its answer, is dropped after
-        // 60 s, so silent or trickling connections (slowloris) cannot pile up forever.
-        setIfAbsent("sun.net.httpserver.maxReqTime", "60");
-        setIfAbsent("sun.net.httpserver.maxRspTime", "60");
-        setIfAbsent("sun.net.httpserver.maxConnections", "10000");
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
-    }
-
     private final Coordinator coordinator;
     private final byte[] enrolmentHash;
     private final HttpServer http;

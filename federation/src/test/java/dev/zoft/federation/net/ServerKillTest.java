@@ -63,7 +63,8 @@ class ServerKillTest {
         SplittableRandom rnd = new SplittableRandom(2026);
         int killed = 0;
         int midRun = 0;
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             List<Future<?>> clients = new ArrayList<>();
             for (FederationClient.Credentials c : creds) {
                 clients.add(pool.submit(() -> {
@@ -103,7 +104,9 @@ class ServerKillTest {
                 f.get(120, TimeUnit.SECONDS);
             }
         } finally {
+            // On a failure the other clients would loop forever: stop them before waiting for them.
             stop.set(true);
+            pool.shutdownNow();
             child.kill();
         }
         List<RoundRecord> records = RoundLog.readRounds(state.resolve(RoundLog.ROUNDS_FILE));
