@@ -44,12 +44,17 @@ public final class FramedFile implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
-    private long size;
+    /** Bytes written (header and whole frames); advanced only after a frame's write returned. */
+    private volatile long size;
+    /** Bytes known to be on the storage device. */
+    private volatile long forced;
+    private final Object forceLock = new Object();
 
     private FramedFile(Path file, FileChannel channel, long size) {
         this.file = file;
         this.channel = channel;
         this.size = size;
+        this.forced = size;
     }
 
     /** Creates (or replaces) {@code file} holding only the header, forced to disk. */
@@ -163,15 +168,44 @@ public final class FramedFile implements AutoCloseable {
 
     /** Appends one frame and forces it (and the file's size) to the storage device before returning. */
     public void append(byte[] frame) throws IOException {
+        forceUpTo(write(frame));
+    }
+
+    /**
+     * Appends one frame without forcing it (group commit: several writers then share one
+     * {@link #forceUpTo}). Callers serialise writes; nothing written is durable before a force.
+     *
+     * @return the file's size after the frame, to pass to {@link #forceUpTo}
+     */
+    public long write(byte[] frame) throws IOException {
         if (frame.length > MAX_FRAME_BYTES) {
             throw new IllegalArgumentException("frame of " + frame.length + " bytes exceeds " + MAX_FRAME_BYTES);
         }
         CRC32 c = new CRC32();
         c.update(frame);
         ByteBuffer b = ByteBuffer.allocate(8 + frame.length).putInt(frame.length).put(frame).putInt((int) c.getValue()).flip();
+        long end = size + 8L + frame.length;
         writeFully(channel, b, size);
-        channel.force(true);
-        size += 8L + frame.length;
+        size = end;
+        return end;
+    }
+
+    /**
+     * Makes every byte up to {@code end} durable. Concurrent callers coalesce: one force covers every
+     * frame written before it started, so N writers waiting together cost one device flush.
+     */
+    public void forceUpTo(long end) throws IOException {
+        if (forced >= end) {
+            return;
+        }
+        synchronized (forceLock) {
+            if (forced >= end) {
+                return;
+            }
+            long target = size;
+            channel.force(true);
+            forced = Math.max(forced, target);
+        }
     }
 
     /** Bytes in the file (header and whole frames). */

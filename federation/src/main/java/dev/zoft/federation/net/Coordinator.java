@@ -54,8 +54,11 @@ import java.util.function.LongSupplier;
  * <p>If writing to disk fails the coordinator stops (every later call throws): its memory would no
  * longer match its files.
  *
- * <p>Thread-safe: every public method is synchronized (requests are tiny; the lock is held for
- * microseconds plus the fsync of a write).
+ * <p>Thread-safe: every state change happens under the coordinator's lock (microseconds). An
+ * upload's journal frame is written under the lock and forced after it is released, before the
+ * upload is acknowledged: concurrent uploads share one device flush (group commit). Anything
+ * depending on a frame not yet forced is never acknowledged: a round's record is forced before its
+ * round counts as closed, and a refusal forces pending frames before it is answered.
  */
 public final class Coordinator implements AutoCloseable {
 
@@ -89,8 +92,11 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    /** An accepted upload: its round, and how many uploads that round holds now (0 if it just closed). */
-    public record Accepted(int round, int uploads, boolean roundClosed) {
+    /**
+     * An accepted upload: its round, and how many uploads that round holds now (0 if it just closed).
+     * {@code journalEnd} is internal (where its journal frame ends; 0 once it is durable).
+     */
+    public record Accepted(int round, int uploads, boolean roundClosed, @com.fasterxml.jackson.annotation.JsonIgnore long journalEnd) {
     }
 
     /** A snapshot of the run's state for the status endpoint. */
@@ -415,7 +421,32 @@ public final class Coordinator implements AutoCloseable {
      *     is not sampled in, 409 a second upload or a round not open yet, 410 a round already closed or
      *     a finished run, 422 values out of bounds or of the wrong shape
      */
-    public synchronized Accepted upload(int client, byte[] body) throws Rejected, IOException {
+    public Accepted upload(int client, byte[] body) throws Rejected, IOException {
+        Accepted a;
+        try {
+            a = keep(client, body);
+        } catch (Rejected r) {
+            // A refusal may reflect an upload not yet forced (a retry's "already uploaded"): make it durable first.
+            force(journal.size());
+            throw r;
+        }
+        force(a.journalEnd());
+        return new Accepted(a.round(), a.uploads(), a.roundClosed(), 0);
+    }
+
+    /** Forces the journal outside the lock, so concurrent uploads share one flush (group commit). */
+    private void force(long end) throws IOException {
+        try {
+            journal.forceUpTo(end);
+        } catch (IOException e) {
+            synchronized (this) {
+                failure = e;
+            }
+            throw e;
+        }
+    }
+
+    private synchronized Accepted keep(int client, byte[] body) throws Rejected, IOException {
         requireHealthy();
         tick();
         ClientUpload u;
@@ -461,7 +492,13 @@ public final class Coordinator implements AutoCloseable {
         byte[] event = new byte[body.length + 1];
         event[0] = EVENT_UPLOAD;
         System.arraycopy(body, 0, event, 1, body.length);
-        write(event);
+        long end;
+        try {
+            end = journal.write(event);
+        } catch (IOException e) {
+            failure = e;
+            throw e;
+        }
         try {
             server.accept(u);
         } catch (ProtocolException e) {
@@ -471,7 +508,7 @@ public final class Coordinator implements AutoCloseable {
         }
         int n = server.uploadsReceived();
         boolean closed = closeIfComplete();
-        return new Accepted(u.round(), closed ? 0 : n, closed);
+        return new Accepted(u.round(), closed ? 0 : n, closed, end);
     }
 
     private boolean closeIfComplete() throws IOException {
