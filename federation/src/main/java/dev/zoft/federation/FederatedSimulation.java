@@ -109,10 +109,7 @@ public final class FederatedSimulation implements AutoCloseable {
         this.partition = partition(config, train);
         this.estimator = config.estimator().create();
         this.shared = new SyncedModel<>(model, estimator, pool);
-        SeedLog.Header header = new SeedLog.Header(modelName, weightsSha256, estimator.settings().distribution(),
-                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " estimator=" + config.estimator().describe()
-                        + robustnessNote(config),
-                model.parameters().size());
+        SeedLog.Header header = header(config, model, modelName, weightsSha256);
         this.log = logDirectory == null ? RoundLog.inMemory(header) : RoundLog.create(logDirectory, header);
         this.server = new Server(config.clients(), config.clientsPerRound(), config.localSteps(), config.batchSize(),
                 config.schedule(), config.seed(), estimator, aggregator(config), log);
@@ -150,6 +147,19 @@ public final class FederatedSimulation implements AutoCloseable {
     /** Whether simulated client {@code id} is an attacker ({@link SimulationConfig#poisoning}). */
     public boolean isAttacker(int id) {
         return attackers[id];
+    }
+
+    /**
+     * The seed log header of a run of {@code config} on {@code model}: the base model's identity, the
+     * law of z, the trainable subset, split and estimator, the trainable parameter count (a networked
+     * server writes the same one).
+     */
+    public static SeedLog.Header header(SimulationConfig config, EncoderClassifier model, String modelName,
+                                        byte[] weightsSha256) {
+        return new SeedLog.Header(modelName, weightsSha256, config.estimator().settings().distribution(),
+                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " estimator=" + config.estimator().describe()
+                        + robustnessNote(config),
+                model.parameters().size());
     }
 
     /** The Dirichlet(α) label partition the configuration gives {@code train}: every client gets at least one example. */

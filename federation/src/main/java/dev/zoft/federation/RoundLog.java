@@ -48,17 +48,86 @@ public final class RoundLog implements AutoCloseable {
     private final SeedLogWriter seedWriter;
     private final FileChannel roundsChannel;
     private final DataOutputStream roundsOut;
+    /** The rounds file of a {@link #reopen}ed log (then {@code roundsChannel} is null). */
+    private final FramedFile framed;
 
     private RoundLog(SeedLog.Header header, SeedLogWriter seedWriter, FileChannel roundsChannel) {
         this.seedLog = new SeedLog(Objects.requireNonNull(header, "header"));
         this.seedWriter = seedWriter;
         this.roundsChannel = roundsChannel;
         this.roundsOut = roundsChannel == null ? null : new DataOutputStream(Channels.newOutputStream(roundsChannel));
+        this.framed = null;
+    }
+
+    private RoundLog(SeedLog.Header header, SeedLogWriter seedWriter, FramedFile framed) {
+        this.seedLog = new SeedLog(Objects.requireNonNull(header, "header"));
+        this.seedWriter = seedWriter;
+        this.roundsChannel = null;
+        this.roundsOut = null;
+        this.framed = framed;
+    }
+
+    /**
+     * Opens the log in {@code directory} to continue it (a server restarting), or creates it when
+     * there is none. The rounds file is read with {@link FramedFile#open}: a torn last round (a kill
+     * while it was being written, so never acknowledged) is cut off; the seed log, derived data, is
+     * rewritten from the rounds, so it always ends at the same round.
+     *
+     * @throws ProtocolException if the rounds file is corrupt, its rounds are out of order, or the
+     *     existing seed log was written for another base model or configuration ({@code header} differs)
+     */
+    public static RoundLog reopen(Path directory, SeedLog.Header header) throws IOException {
+        Path rounds = directory.resolve(ROUNDS_FILE);
+        if (!Files.exists(rounds)) {
+            return create(directory, header);
+        }
+        Path seedFile = directory.resolve(SEED_LOG_FILE);
+        if (Files.exists(seedFile) && Files.size(seedFile) > 0) {
+            SeedLog.Header old;
+            try (SeedLogWriter w = SeedLogWriter.resume(seedFile)) {
+                old = w.recovered().log().header();
+            }
+            if (!old.equals(header)) {
+                throw new ProtocolException(seedFile + ": written for " + old + ", the server now runs " + header);
+            }
+        }
+        FramedFile.Recovered[] found = new FramedFile.Recovered[1];
+        FramedFile framed = FramedFile.open(rounds, ROUNDS_MAGIC, ROUNDS_VERSION, found);
+        SeedLogWriter w = null;
+        try {
+            List<RoundRecord> records = new ArrayList<>();
+            long offset = FramedFile.HEADER_BYTES;
+            for (byte[] frame : found[0].frames()) {
+                RoundRecord r = ProtocolCodec.decodeRecord(frame);
+                if (r.round() != records.size() + 1) {
+                    throw new ProtocolException(rounds.toString(), offset, "round " + r.round() + " where round "
+                            + (records.size() + 1) + " was expected");
+                }
+                records.add(r);
+                offset += 8L + frame.length;
+            }
+            w = SeedLogWriter.create(seedFile, header);
+            RoundLog log = new RoundLog(header, w, framed);
+            for (RoundRecord r : records) {
+                w.appendAll(r.updates());
+                log.records.add(r);
+                log.seedLog.appendAll(r.updates());
+            }
+            w.sync();
+            return log;
+        } catch (IOException | RuntimeException e) {
+            try (framed) {
+                if (w != null) {
+                    w.close();
+                }
+            }
+            throw e;
+        }
     }
 
     /** A log kept in memory only. */
     public static RoundLog inMemory(SeedLog.Header header) {
-        return new RoundLog(header, null, null);
+        return new RoundLog(header, null, (FileChannel) null);
     }
 
     /** A log in memory and in {@code directory} (created if needed; existing log files are replaced). */
@@ -89,7 +158,11 @@ public final class RoundLog implements AutoCloseable {
         if (record.round() != expected) {
             throw new IllegalArgumentException("round " + record.round() + " appended, round " + expected + " expected");
         }
-        if (seedWriter != null) {
+        if (framed != null) {
+            framed.append(ProtocolCodec.encode(record));
+            seedWriter.appendAll(record.updates());
+            seedWriter.sync();
+        } else if (seedWriter != null) {
             byte[] frame = ProtocolCodec.encode(record);
             CRC32 crc = new CRC32();
             crc.update(frame);
@@ -174,6 +247,11 @@ public final class RoundLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (framed != null) {
+            try (framed; seedWriter) {
+                return;
+            }
+        }
         if (seedWriter != null) {
             try (roundsChannel; seedWriter) {
                 roundsOut.flush();

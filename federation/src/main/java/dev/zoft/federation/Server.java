@@ -55,6 +55,7 @@ public final class Server {
     private final int[] sentThrough;
 
     private OpenRound open;
+    private int openAttempt;
     private final TreeMap<Integer, ClientUpload> uploads = new TreeMap<>();
 
     /**
@@ -91,6 +92,54 @@ public final class Server {
         this.sentThrough = new int[clients];
     }
 
+    /**
+     * A server continuing the rounds of a log that already holds some (a networked server after a
+     * restart): the next round is {@code log.rounds() + 1}. Every client counts as having been sent
+     * nothing, so {@link #plan} carries every round; a networked caller builds its own plans from
+     * the round the client says it holds.
+     */
+    public static Server resume(int clients, int perRound, int localSteps, int batchSize, LearningRate schedule,
+                                long runSeed, Estimator estimator, Aggregator aggregator, RoundLog log) {
+        Objects.requireNonNull(log, "log");
+        Server s = new Server(clients, perRound, localSteps, batchSize, schedule, runSeed, estimator, aggregator,
+                RoundLog.inMemory(log.seedLog().header()));
+        return new Server(s, log);
+    }
+
+    private Server(Server shape, RoundLog log) {
+        this.clients = shape.clients;
+        this.perRound = shape.perRound;
+        this.localSteps = shape.localSteps;
+        this.batchSize = shape.batchSize;
+        this.schedule = shape.schedule;
+        this.runSeed = shape.runSeed;
+        this.estimator = shape.estimator;
+        this.aggregator = shape.aggregator;
+        this.log = log;
+        this.sentThrough = new int[clients];
+    }
+
+    public int clients() {
+        return clients;
+    }
+
+    public int perRound() {
+        return perRound;
+    }
+
+    public int localSteps() {
+        return localSteps;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** The attempt number of the open round (0 unless it was re-opened after missing its quorum). */
+    public int openAttempt() {
+        return openAttempt;
+    }
+
     /** Rounds completed so far. */
     public int completedRounds() {
         return log.rounds();
@@ -111,14 +160,34 @@ public final class Server {
 
     /** Opens the next round: picks its clients and derives its seed. */
     public OpenRound startRound() {
+        return startRound(0);
+    }
+
+    /**
+     * Opens attempt {@code attempt} of the next round. Attempt 0 is {@link #startRound()}; a later
+     * attempt (the round re-opened after {@link #abandonRound}) keeps the round's seed and learning
+     * rate and picks its clients with {@link FederationSeeds#reselection}.
+     */
+    public OpenRound startRound(int attempt) {
         if (open != null) {
             throw new IllegalStateException("round " + open.round() + " is still open");
         }
+        if (attempt < 0) {
+            throw new IllegalArgumentException("negative attempt " + attempt);
+        }
         int round = log.rounds() + 1;
         open = new OpenRound(round, FederationSeeds.round(runSeed, round), schedule.at(round - 1),
-                select(clients, perRound, FederationSeeds.selection(runSeed, round)));
+                select(clients, perRound, FederationSeeds.reselection(runSeed, round, attempt)));
+        openAttempt = attempt;
         uploads.clear();
         return open;
+    }
+
+    /** Drops the open round and its uploads without logging anything (it missed its quorum). */
+    public void abandonRound() {
+        requireOpen();
+        open = null;
+        uploads.clear();
     }
 
     /** {@code k} distinct ids of {@code 0..n−1}, ascending: a partial Fisher–Yates shuffle. */
@@ -203,6 +272,11 @@ public final class Server {
         uploads.put(upload.clientId(), upload);
     }
 
+    /** Whether {@code client} has an upload kept for the open round. */
+    public boolean hasUploaded(int client) {
+        return open != null && uploads.containsKey(client);
+    }
+
     /** Uploads received for the open round, by client id. */
     public int uploadsReceived() {
         return uploads.size();
@@ -218,10 +292,27 @@ public final class Server {
             throw new IllegalStateException("round " + open.round() + " has " + uploads.size() + " of "
                     + open.clients.length + " uploads");
         }
+        return finishRound(open.clients.length);
+    }
+
+    /**
+     * Closes the open round with the uploads received so far, provided there are at least
+     * {@code quorum} of them (the clients that did not upload are left out of the record; a
+     * networked server calls this at the round's deadline).
+     *
+     * @throws IllegalStateException if fewer than {@code quorum} (or no) uploads arrived
+     */
+    public RoundRecord finishRound(int quorum) throws IOException {
+        requireOpen();
+        if (uploads.isEmpty() || uploads.size() < quorum) {
+            throw new IllegalStateException("round " + open.round() + " has " + uploads.size() + " uploads, quorum "
+                    + quorum);
+        }
         List<ClientUpload> ordered = new ArrayList<>(uploads.values());
+        int[] uploaders = uploads.keySet().stream().mapToInt(Integer::intValue).toArray();
         StepScalars aggregated = aggregator.aggregate(ordered);
         RoundAggregate aggregate = new RoundAggregate(open.round(), open.roundSeed(), open.learningRate(), aggregated);
-        RoundRecord record = new RoundRecord(aggregate, open.clients, aggregator.weights(ordered), aggregate.updates(estimator));
+        RoundRecord record = new RoundRecord(aggregate, uploaders, aggregator.weights(ordered), aggregate.updates(estimator));
         log.append(record);
         open = null;
         uploads.clear();

@@ -96,6 +96,25 @@ public final class SyncedModel<B> implements AutoCloseable {
         return applied;
     }
 
+    /**
+     * Makes this model the global model of round {@code round} by overwriting its trainable
+     * parameters (a downloaded checkpoint): {@code overwrite} receives the view of every trainable
+     * parameter, in the objective's order, and must write all of them.
+     */
+    public void jumpTo(int round, java.util.function.Consumer<dev.zoft.zo.params.ParameterView> overwrite) {
+        requireAtStart("load a checkpoint");
+        if (round < 0) {
+            throw new IllegalArgumentException("negative round " + round);
+        }
+        overwrite.accept(views.all());
+        syncedRound = round;
+    }
+
+    /** The trainable parameters, in the objective's order (what a checkpoint holds). */
+    public dev.zoft.zo.params.ParameterView trainable() {
+        return views.all();
+    }
+
     /** Remembers the current weights as the round's start (the local steps may then move away). */
     void markRoundStart() {
         requireAtStart("start a round");

@@ -17,7 +17,7 @@ import java.util.List;
  *
  * <h2>Format, version 1 (big-endian, as {@link DataOutputStream} writes)</h2>
  * Every message starts with a 6-byte prefix: {@code u32 magic 0x5A4F4650 ("ZOFP")}, {@code u8 version = 1},
- * {@code u8 type} (1 plan, 2 upload, 3 record). Then the body:
+ * {@code u8 type} (1 plan, 2 upload, 3 record, 4 catch-up). Then the body:
  * <pre>
  * scalars   := i32 S, i32 K, S·K × f32                                          (8 + 4·S·K bytes)
  * aggregate := i32 round, i64 roundSeed, f64 η, scalars                         (28 + 4·S·K bytes)
@@ -26,6 +26,7 @@ import java.util.List;
  * upload    := i32 round, i32 clientId, i32 sampleCount, scalars, f64 meanLoss  (28 + 4·S·K)
  * record    := aggregate, i32 n, n × (i32 client, f64 weight),
  *              i32 u, u × (u8 scope, i64 seed, f32 coefficient)                 (36 + 4·S·K + 12·n + 13·u)
+ * catch-up  := i32 n, n × aggregate (consecutive rounds, increasing)            (4 + Σ aggregates)
  * </pre>
  * So an upload of S·K scalars is {@code 34 + 4·S·K} bytes and a plan with no missing round 38.
  *
@@ -44,6 +45,7 @@ public final class ProtocolCodec {
     static final int TYPE_PLAN = 1;
     static final int TYPE_UPLOAD = 2;
     static final int TYPE_RECORD = 3;
+    static final int TYPE_CATCH_UP = 4;
 
     /** Upper bounds a decoder accepts; they keep a hostile length field from allocating gigabytes. */
     public static final class Limits {
@@ -112,6 +114,16 @@ public final class ProtocolCodec {
         });
     }
 
+    /** A catch-up: the aggregates of consecutive rounds a client replays (what a networked sync sends). */
+    public static byte[] encodeCatchUp(List<RoundAggregate> rounds) {
+        return write(TYPE_CATCH_UP, d -> {
+            d.writeInt(rounds.size());
+            for (RoundAggregate a : rounds) {
+                writeAggregate(d, a);
+            }
+        });
+    }
+
     private interface Body {
         void write(DataOutputStream d) throws IOException;
     }
@@ -171,6 +183,22 @@ public final class ProtocolCodec {
         double loss = r.finiteDouble("mean train loss");
         r.end();
         return r.build(() -> new ClientUpload(round, client, samples, scalars, loss));
+    }
+
+    /** Decodes {@link #encodeCatchUp}: consecutive, increasing rounds. */
+    public static List<RoundAggregate> decodeCatchUp(byte[] bytes) throws ProtocolException {
+        Reader r = new Reader(bytes, "catch-up", TYPE_CATCH_UP);
+        int n = r.count(Limits.MAX_MISSING_ROUNDS, 28, "rounds");
+        List<RoundAggregate> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            RoundAggregate a = r.aggregate();
+            if (i > 0 && a.round() != out.get(i - 1).round() + 1) {
+                throw r.error(0, "round " + a.round() + " follows round " + out.get(i - 1).round());
+            }
+            out.add(a);
+        }
+        r.end();
+        return List.copyOf(out);
     }
 
     public static RoundRecord decodeRecord(byte[] bytes) throws ProtocolException {
