@@ -38,6 +38,8 @@ class NetworkCommandsTest {
         assertEquals(2, run(out, err, "client", "--id", "0", "--server", "ftp://x/"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("http:// or https://"));
         assertEquals(2, run(out, err, "server", "--state", "x", "--quorum", "9", "--per-round", "4"));
+        assertEquals(2, run(out, err, "server", "--state", "x", "--aggregator", "trimmed:0.7"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--aggregator:"), err.toString());
     }
 
     @Test
