@@ -49,7 +49,8 @@ import java.util.function.LongSupplier;
  * re-opened with its deadline and its journaled uploads re-accepted (they were validated before being
  * written). A kill between an upload's journal write and its reply leaves an upload the client was
  * not told about; its retry then gets 409 "already uploaded", which the client library treats as
- * success.
+ * success — also when that upload closed its round (the round's record lists the client), where
+ * a late upload from a client the record does not list gets 410.
  *
  * <p>If writing to disk fails the coordinator stops (every later call throws): its memory would no
  * longer match its files.
@@ -418,8 +419,8 @@ public final class Coordinator implements AutoCloseable {
      * it was the last one awaited. Nothing changes when it is refused.
      *
      * @throws Rejected 400 malformed bytes, 403 an upload for another client or for a round the client
-     *     is not sampled in, 409 a second upload or a round not open yet, 410 a round already closed or
-     *     a finished run, 422 values out of bounds or of the wrong shape
+     *     is not sampled in, 409 a second upload (also once its round closed with the first) or a round
+     *     not open yet, 410 a round already closed without this client or a finished run, 422 values out of bounds or of the wrong shape
      */
     public Accepted upload(int client, byte[] body) throws Rejected, IOException {
         Accepted a;
@@ -460,6 +461,12 @@ public final class Coordinator implements AutoCloseable {
         }
         int done = log.rounds();
         if (u.round() <= done) {
+            // The retry of an upload that closed its round (killed before the reply) finds the round closed
+            // with the upload in it: that is "already uploaded" (delivered), not "too late" (lost).
+            if (Arrays.binarySearch(log.records().get(u.round() - 1).clients(), client) >= 0) {
+                throw new Rejected(409, "client " + client + " already uploaded for round " + u.round()
+                        + " (closed with its upload)");
+            }
             throw new Rejected(410, "round " + u.round() + " is closed (the server has completed " + done + " rounds)");
         }
         if (done >= plan.rounds()) {

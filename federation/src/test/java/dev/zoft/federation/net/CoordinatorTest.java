@@ -121,6 +121,40 @@ class CoordinatorTest {
         }
     }
 
+    /**
+     * A kill after the upload that closed a round but before its reply makes the client retry an upload
+     * whose round is closed: the answer must be "already uploaded" (409, delivered), not "closed" (410,
+     * which the client takes as a refusal, leaving every later round it is sampled in short of an upload).
+     */
+    @Test
+    void theRetryOfTheUploadThatClosedARoundIsAlreadyUploadedAlsoAfterARestart(@TempDir Path dir) throws Exception {
+        FederationPlan plan = plan(10, 3, 3);
+        int[] s;
+        try (Coordinator c = open(dir, plan, 3, HOUR, new NetFixtures.Clock())) {
+            s = c.sampled();
+            for (int id : s) {
+                c.upload(id, uploadBytes(1, id));
+            }
+            assertEquals(1, c.completedRounds());
+        }
+        try (Coordinator c = open(dir, plan, 3, HOUR, new NetFixtures.Clock())) {
+            String before = stateOf(dir);
+            for (int id : s) {
+                Rejected e = assertThrows(Rejected.class, () -> c.upload(id, uploadBytes(1, id)));
+                assertEquals(409, e.status(), e.getMessage());
+                assertTrue(e.reason().contains("already uploaded"), e.reason());
+            }
+            int outsider = 0;
+            while (Arrays.binarySearch(s, outsider) >= 0) {
+                outsider++;
+            }
+            int late = outsider;
+            assertEquals(410, assertThrows(Rejected.class, () -> c.upload(late, uploadBytes(1, late))).status());
+            assertEquals(before, stateOf(dir));
+            assertEquals(1, c.completedRounds());
+        }
+    }
+
     @Test
     void belowQuorumTheRoundIsReopenedWithAFreshSampleAndSurvivesARestart(@TempDir Path dir) throws Exception {
         FederationPlan plan = plan(10, 3, 2);
