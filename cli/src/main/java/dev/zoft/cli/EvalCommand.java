@@ -2,9 +2,12 @@ package dev.zoft.cli;
 
 import dev.zoft.zo.data.Dataset;
 import dev.zoft.zo.task.ClassifierOptions;
+import dev.zoft.zo.task.ClassifierTask;
+import dev.zoft.zo.task.DecoderClassifierOptions;
+import dev.zoft.zo.task.DecoderClassifierTask;
+import dev.zoft.zo.task.DecoderSubset;
 import dev.zoft.zo.task.EncoderClassifier;
 import dev.zoft.zo.task.Evaluation;
-import dev.zoft.zo.task.LabelledBatch;
 import dev.zoft.zo.task.TrainableSubset;
 import dev.zoft.zo.train.BaseModel;
 import dev.zoft.zo.train.FinetunedRun;
@@ -34,7 +37,8 @@ final class EvalCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: zoft eval [--run DIR] [--data FILE|SST2_DIR] [--dev-size N] [--seed S]
+                usage: zoft eval [--run DIR | --model PATH [--template T] [--label-words W1,W2]]
+                                 [--data FILE|SST2_DIR] [--dev-size N] [--seed S]
                                  [--batch B] [--skip-malformed] [--threads N]
 
                 Evaluates a sentiment classifier on a labelled dataset and prints its accuracy and
@@ -42,7 +46,11 @@ final class EvalCommand implements Command {
                 "It was terrible." / "It was great."); with --run, the run's finetuned model, rebuilt
                 from the base weights (checked against the run's SHA-256) and its seed log.
 
-                  --run DIR         a run directory written by zoft finetune
+                  --run DIR         a run directory written by zoft finetune (encoder or decoder)
+                  --model PATH      zero-shot accuracy of a decoder LM (.gguf or Hugging Face folder)
+                                    through label words after the prompt template
+                  --template T      prompt template with {sentence} (default "{sentence} It was")
+                  --label-words W,W label words in label order (default " terrible, great")
                   --data PATH       a .tsv/.csv/.jsonl file, or a GLUE folder (its dev.tsv);
                                     default: the bundled demo set's dev split
                   --dev-size N      evaluate a stratified subset of N sentences, chosen as zoft
@@ -55,7 +63,8 @@ final class EvalCommand implements Command {
 
     @Override
     public int run(List<String> argv, PrintStream out) throws IOException {
-        Args args = Args.parse(argv, Set.of("run", "data", "dev-size", "seed", "batch", "threads"), Set.of("skip-malformed"));
+        Args args = Args.parse(argv, Set.of("run", "data", "dev-size", "seed", "batch", "threads", "model",
+                "template", "label-words"), Set.of("skip-malformed"));
         args.noPositional(name());
         Threads.apply(args);
         int devSize = args.integer("dev-size", 0, 0, Integer.MAX_VALUE);
@@ -63,7 +72,33 @@ final class EvalCommand implements Command {
         String run = args.string("run", null);
         Dataset all = DataOptions.evaluationSet(args, out);
         try (Compute compute = Compute.open()) {
-            if (run == null) {
+            if (run != null && args.has("model")) {
+                throw new UsageException("--run and --model exclude each other: a run names its own base model");
+            }
+            if (run == null && args.has("model")) {
+                BaseModel base = DecoderOptions.base(args);
+                long seed = args.longInteger("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+                Dataset data = Finetuner.devSubset(all, devSize, seed);
+                // Only the norms are copied: zero-shot scoring needs no writable weights.
+                DecoderClassifierOptions options;
+                try {
+                    options = new DecoderClassifierOptions(
+                            args.string("template", DecoderClassifierOptions.DEFAULT_TEMPLATE),
+                            DecoderOptions.labelWords(args), DecoderSubset.norms(), DecoderClassifierOptions.AUTO_SPLIT,
+                            DecoderClassifierOptions.DEFAULT_MAX_TOKENS);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                DecoderClassifierTask c;
+                try {
+                    c = base.decoderClassifier(compute.kernels(), options);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--model " + e.getMessage());
+                }
+                try (c) {
+                    report(out, "zero-shot " + base.name(), c, data, batch);
+                }
+            } else if (run == null) {
                 // Only the head is copied: the zero-shot model needs no writable encoder tensors.
                 ClassifierOptions options = ClassifierOptions.defaults().withTrainable(TrainableSubset.headOnly());
                 long seed = args.longInteger("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
@@ -77,7 +112,7 @@ final class EvalCommand implements Command {
                     Dataset data = Finetuner.devSubset(all, devSize, seed);
                     out.printf("run %s: %d updates replayed onto %s (%s) in %.2f s%n", run, r.log().size(),
                             r.manifest().model(), r.manifest().trainableSubset(), r.replaySeconds());
-                    report(out, "finetuned", r.classifier(), data, batch);
+                    report(out, "finetuned", r.task(), data, batch);
                 }
             }
         }
@@ -85,13 +120,17 @@ final class EvalCommand implements Command {
     }
 
     static Evaluation evaluate(EncoderClassifier c, Dataset data, int batch) {
+        return evaluate(ClassifierTask.of(c), data, batch);
+    }
+
+    static <B> Evaluation evaluate(ClassifierTask<B> c, Dataset data, int batch) {
         checkClasses(c, data);
-        List<LabelledBatch> batches = c.batches(data.texts(), data.labelArray(), batch);
+        List<B> batches = c.batches(data.texts(), data.labelArray(), batch);
         int correct = 0;
         int total = 0;
         double lossSum = 0;
         try (ProgressBar bar = ProgressBar.onStderr("eval", "batch", batches.size())) {
-            for (LabelledBatch b : batches) {
+            for (B b : batches) {
                 Evaluation e = c.evaluate(List.of(b));
                 correct += e.correct();
                 total += e.total();
@@ -102,10 +141,10 @@ final class EvalCommand implements Command {
         return new Evaluation(correct, total, lossSum / total);
     }
 
-    private static void checkClasses(EncoderClassifier c, Dataset data) {
-        if (data.numLabels() != c.head().numClasses()) {
+    private static void checkClasses(ClassifierTask<?> c, Dataset data) {
+        if (data.numLabels() != c.numClasses()) {
             throw new IllegalArgumentException(data.source() + " has " + data.numLabels() + " classes but the classifier has "
-                    + c.head().numClasses());
+                    + c.numClasses() + " " + c.classDescriptions());
         }
         if (data.isEmpty()) {
             throw new IllegalArgumentException(data.source() + " holds no examples");
@@ -113,6 +152,10 @@ final class EvalCommand implements Command {
     }
 
     private static void report(PrintStream out, String what, EncoderClassifier c, Dataset data, int batch) {
+        report(out, what, ClassifierTask.of(c), data, batch);
+    }
+
+    private static void report(PrintStream out, String what, ClassifierTask<?> c, Dataset data, int batch) {
         Evaluation e = evaluate(c, data, batch);
         out.printf(Locale.ROOT, "%s on %s: accuracy %.2f %% (%d/%d), mean loss %.4f%n", what, data.source(),
                 100 * e.accuracy(), e.correct(), e.total(), e.meanLoss());

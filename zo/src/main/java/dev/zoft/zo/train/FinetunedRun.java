@@ -6,6 +6,8 @@ import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.params.ScopedViews;
 import dev.zoft.zo.task.ClassificationHead;
+import dev.zoft.zo.task.ClassifierTask;
+import dev.zoft.zo.task.DecoderClassifierTask;
 import dev.zoft.zo.task.EncoderClassifier;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +36,7 @@ public final class FinetunedRun implements AutoCloseable {
     private final BaseModel base;
     private final SeedLog log;
     private final long droppedBytes;
+    private final ClassifierTask<?> task;
     private final EncoderClassifier classifier;
     private final double replaySeconds;
     private final Change change;
@@ -70,7 +73,8 @@ public final class FinetunedRun implements AutoCloseable {
     }
 
     private FinetunedRun(Path directory, RunManifest manifest, BaseModel base, SeedLog log, long droppedBytes,
-                         EncoderClassifier classifier, double replaySeconds, Change change) {
+                         ClassifierTask<?> task, EncoderClassifier classifier, double replaySeconds, Change change) {
+        this.task = task;
         this.directory = directory;
         this.manifest = manifest;
         this.base = base;
@@ -113,24 +117,39 @@ public final class FinetunedRun implements AutoCloseable {
         if (mismatch != null) {
             throw new IOException("seed log " + logFile + " does not match the manifest " + manifestFile + ": " + mismatch);
         }
-        EncoderClassifier classifier = base.classifier(kernels, manifest.classifierOptions());
+        if (manifest.isDecoder() != base.isDecoder()) {
+            throw new IOException(manifestFile + ": the manifest's task does not fit the model " + manifest.model());
+        }
+        EncoderClassifier classifier = null;
+        ClassifierTask<?> task;
+        if (manifest.isDecoder()) {
+            try {
+                task = base.decoderClassifier(kernels, manifest.decoderOptions());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(manifestFile + ": cannot rebuild the decoder task: " + e.getMessage(), e);
+            }
+        } else {
+            classifier = base.classifier(kernels, manifest.classifierOptions());
+            task = ClassifierTask.of(classifier);
+        }
         try {
-            if (classifier.parameters().size() != manifest.parameterCount()) {
+            if (task.parameters().size() != manifest.parameterCount()) {
                 throw new IOException("the manifest " + manifestFile + " records " + manifest.parameterCount()
                         + " trainable parameters but " + manifest.model() + " with subset " + manifest.trainableSubset()
-                        + " has " + classifier.parameters().size());
+                        + " has " + task.parameters().size());
             }
             Map<String, float[]> before = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : classifier.parameters().tensors().entrySet()) {
+            for (Map.Entry<String, Tensor> e : task.parameters().tensors().entrySet()) {
                 before.put(e.getKey(), e.getValue().toFloatArray());
             }
             long t0 = System.nanoTime();
-            log.apply(ScopedViews.of(classifier), pool);
+            log.apply(ScopedViews.of(task), pool);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Change change = Change.between(before, classifier.parameters().tensors());
-            return new FinetunedRun(directory, manifest, base, log, recovered.droppedBytes(), classifier, seconds, change);
+            Change change = Change.between(before, task.parameters().tensors());
+            return new FinetunedRun(directory, manifest, base, log, recovered.droppedBytes(), task, classifier, seconds,
+                    change);
         } catch (IOException | RuntimeException | Error e) {
-            classifier.close();
+            task.close();
             throw e;
         }
     }
@@ -177,9 +196,22 @@ public final class FinetunedRun implements AutoCloseable {
         return droppedBytes;
     }
 
-    /** The classifier holding the finetuned weights. */
+    /**
+     * The encoder classifier holding the finetuned weights.
+     *
+     * @throws IllegalStateException for a decoder run (see {@link #task()})
+     */
     public EncoderClassifier classifier() {
+        if (classifier == null) {
+            throw new IllegalStateException("run " + directory + " trained the decoder " + manifest.model()
+                    + "; use task()");
+        }
         return classifier;
+    }
+
+    /** The classifier holding the finetuned weights, encoder or decoder. */
+    public ClassifierTask<?> task() {
+        return task;
     }
 
     /** How far the replay moved the trainable parameters from the base. */
@@ -197,6 +229,10 @@ public final class FinetunedRun implements AutoCloseable {
      * elsewhere), then the head's class vectors ({@value ClassificationHead#PARAMETER_NAME}).
      */
     public Map<String, Tensor> allTensors() {
+        if (task instanceof DecoderClassifierTask d) {
+            // zoft's decoder names (embed, layers.N.<field>, norm.weight, lm_head): DecoderWeights.named().
+            return new LinkedHashMap<>(d.objective().model().weights().named());
+        }
         Map<String, Tensor> m = new LinkedHashMap<>(classifier.model().weights().named());
         m.put(ClassificationHead.PARAMETER_NAME, classifier.head().classVectors());
         return m;
@@ -204,7 +240,7 @@ public final class FinetunedRun implements AutoCloseable {
 
     /** Only the tensors the run trained (the trainable encoder subset and the head), finetuned. */
     public Map<String, Tensor> trainedTensors() {
-        return classifier.parameters().tensors();
+        return task.parameters().tensors();
     }
 
     /**
@@ -224,6 +260,6 @@ public final class FinetunedRun implements AutoCloseable {
 
     @Override
     public void close() {
-        classifier.close();
+        task.close();
     }
 }
