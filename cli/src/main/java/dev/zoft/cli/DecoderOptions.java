@@ -9,28 +9,24 @@ import java.util.List;
 
 /**
  * The decoder flags {@code zoft finetune} and {@code zoft eval} share: {@code --model PATH},
- * {@code --template T} and {@code --label-words W1,W2,...}. Every problem with the model (missing,
- * not a decoder, no tokenizer, a label word of several tokens) becomes a one-line
- * {@link UsageException} naming the path.
+ * {@code --template T} and {@code --label-words W1,W2,...}. A problem with the model (missing,
+ * not a decoder, no tokenizer, a label word of several tokens) is an {@link IllegalArgumentException}
+ * naming the path, which {@code Main} prints as one error line (exit 1); a malformed template is a
+ * {@link UsageException}.
  */
 final class DecoderOptions {
     static final String USAGE = """
               --model PATH        a decoder LM: a .gguf file or a Hugging Face folder
               --template T        prompt template holding {sentence} once (default "{sentence} It was")
               --label-words W,W   one label word per class, in label order, comma-separated with
-                                  their leading spaces (default " terrible, great")""".stripTrailing();
+                                  their leading spaces (default " terrible, great")""".indent(2).stripTrailing();
 
     private DecoderOptions() {
     }
 
     /** The model {@code --model} names. */
     static BaseModel base(Args args) {
-        String path = args.required("model");
-        try {
-            return BaseModel.decoder(Path.of(path));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--model " + e.getMessage());
-        }
+        return BaseModel.decoder(Path.of(args.required("model")));
     }
 
     /** The label words: {@code --label-words} split at commas, spaces kept. */
@@ -45,10 +41,6 @@ final class DecoderOptions {
     static DecoderClassifierTask classifier(BaseModel base, Args args, TrainingOptions training, Compute compute) {
         DecoderClassifierOptions options = training.decoderClassifier(
                 args.string("template", DecoderClassifierOptions.DEFAULT_TEMPLATE), labelWords(args));
-        try {
-            return base.decoderClassifier(compute.kernels(), options);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--model " + e.getMessage());
-        }
+        return base.decoderClassifier(compute.kernels(), options);
     }
 }

@@ -89,13 +89,7 @@ final class EvalCommand implements Command {
                 } catch (IllegalArgumentException e) {
                     throw new UsageException(e.getMessage());
                 }
-                DecoderClassifierTask c;
-                try {
-                    c = base.decoderClassifier(compute.kernels(), options);
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException("--model " + e.getMessage());
-                }
-                try (c) {
+                try (DecoderClassifierTask c = base.decoderClassifier(compute.kernels(), options)) {
                     report(out, "zero-shot " + base.name(), c, data, batch);
                 }
             } else if (run == null) {

@@ -60,7 +60,7 @@ final class FinetuneCommand implements Command {
                 folder).
 
                 decoder:
-                """ + DecoderOptions.USAGE + """
+                """ + DecoderOptions.USAGE + "\n" + """
 
                 data:
                   --data PATH       a .tsv/.csv/.jsonl file (text or sentence, label) or a GLUE SST-2

@@ -143,6 +143,7 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
     }
 
     /** Whether the run trained a decoder LM through label words. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isDecoder() {
         return decoderTemplate != null;
     }

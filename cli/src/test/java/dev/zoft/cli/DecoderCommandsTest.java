@@ -1,0 +1,212 @@
+package dev.zoft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zoft.tensor.Tensor;
+import dev.zoft.tensor.VectorWidth;
+import dev.zoft.tensor.ops.Kernels;
+import dev.zoft.tensor.parallel.WorkerPool;
+import dev.zoft.zo.data.Dataset;
+import dev.zoft.zo.data.Datasets;
+import dev.zoft.zo.log.SeedLog;
+import dev.zoft.zo.train.BaseModel;
+import dev.zoft.zo.train.FinetunedRun;
+import dev.zoft.zo.train.Finetuner;
+import dev.zoft.zo.train.RunManifest;
+import dev.zoft.zo.task.DecoderClassifierTask;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Decoder LMs through {@code zoft finetune --model}, {@code eval} and {@code apply}, on tiny random
+ * models the test writes with real vocabularies (GPT-2's byte-level BPE as a GGUF file; Llama-2's
+ * SentencePiece as a Hugging Face folder): the run directory, the replay reproducing the weights
+ * of a library run with the same settings bit for bit, the accuracy eval re-computes, and one
+ * clear error line for every bad model.
+ */
+class DecoderCommandsTest {
+    @TempDir
+    static Path shared;
+    static Path gpt2Gguf;
+    static Path llamaFolder;
+    static Path gpt2Run;
+    static String gpt2Out;
+
+    static final String[] TRAIN = {"--steps", "4", "--batch", "4", "--eval-every", "2", "--dev-size", "16",
+            "--estimator", "mezo", "--p", "2", "--lr", "1e-2", "--eps", "1e-2", "--threads", "2", "--seed", "7"};
+
+    private ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int zoft(String... argv) {
+        out = new ByteArrayOutputStream();
+        err = new ByteArrayOutputStream();
+        return Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(b, 0, r, 0, b.length);
+        System.arraycopy(a, 0, r, b.length, a.length);
+        return r;
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Exit 1 with one "zoft CMD: error: ..." line containing every expected piece, no stack trace. */
+    private void failsWith(List<String> expected, String... argv) {
+        assertEquals(1, zoft(argv), out() + err());
+        List<String> lines = err().lines().filter(l -> l.startsWith("zoft ")).toList();
+        assertEquals(1, lines.size(), err());
+        for (String e : expected) {
+            assertTrue(lines.get(0).contains(": error: ") && lines.get(0).contains(e), "expected '" + e + "' in " + err());
+        }
+        assertFalse(err().contains("\tat "), err());
+    }
+
+    @BeforeAll
+    static void writeModelsAndFinetune() throws IOException {
+        Path gpt2Folder = TinyDecoderFiles.gpt2Folder(shared.resolve("gpt2-hf"), TinyDecoderFiles.vocab("ggml-vocab-gpt-2.gguf"), 3);
+        gpt2Gguf = TinyDecoderFiles.gguf(gpt2Folder, TinyDecoderFiles.vocab("ggml-vocab-gpt-2.gguf"), shared.resolve("tiny-gpt2.gguf"));
+        llamaFolder = TinyDecoderFiles.llamaFolder(shared.resolve("llama-hf"), TinyDecoderFiles.vocab("ggml-vocab-llama-spm.gguf"), 5);
+        gpt2Run = shared.resolve("gpt2-run");
+        DecoderCommandsTest t = new DecoderCommandsTest();
+        int status = t.zoft(concat(TRAIN, "finetune", "--model", gpt2Gguf.toString(), "--subset", "all",
+                "--out", gpt2Run.toString()));
+        gpt2Out = t.out();
+        assertEquals(0, status, t.out() + t.err());
+    }
+
+    @Test
+    void finetuneWritesADecoderRunDirectory() throws IOException {
+        assertTrue(gpt2Out.contains("label words [ terrible,  great]"), gpt2Out);
+        RunManifest m = RunManifest.read(gpt2Run.resolve(RunManifest.FILE_NAME));
+        assertTrue(m.isDecoder());
+        assertEquals(gpt2Gguf.toAbsolutePath().toString(), m.model());
+        assertEquals(HexFormat.of().formatHex(SeedLog.sha256(gpt2Gguf)), m.weightsSha256(), "the GGUF file's SHA-256");
+        assertEquals("{sentence} It was", m.decoderOptions().template());
+        assertEquals("all", m.trainableSubset());
+        assertEquals(4, m.steps());
+        SeedLog log = SeedLog.read(gpt2Run.resolve(m.seedLog()));
+        assertEquals(4 * 2, log.size(), "4 MeZO steps of 2 directions");
+        assertEquals(m.splitDescription(), log.header().split());
+        List<String> csv = Files.readAllLines(gpt2Run.resolve(FinetuneCommand.METRICS_CSV));
+        assertEquals(1 + 3, csv.size(), "header + round 0 + 2 rounds: " + csv);
+    }
+
+    @Test
+    void replayEqualsALibraryRunBitForBitAndEvalRecomputesTheAccuracy() throws IOException {
+        // The same run through the public API (no CLI): its final weights ...
+        RunManifest m = RunManifest.read(gpt2Run.resolve(RunManifest.FILE_NAME));
+        Map<String, float[]> library = new java.util.LinkedHashMap<>();
+        try (WorkerPool pool = WorkerPool.create(1);
+             DecoderClassifierTask task = BaseModel.decoder(gpt2Gguf).decoderClassifier(
+                     Kernels.create(VectorWidth.configured(), pool), m.decoderOptions())) {
+            Finetuner.Config config = new Finetuner.Config(m.estimator(), m.learningRate(), m.batchSize(), m.steps(),
+                    m.seed(), m.evalEvery(), 16);
+            Dataset train = Datasets.demo().train();
+            Dataset dev = Datasets.demo().dev();
+            new Finetuner(task, pool, config).run(train, dev, m.seedLogHeader(), null, new Finetuner.Listener() { });
+            task.parameters().tensors().forEach((k, v) -> library.put(k, v.toFloatArray()));
+        }
+        // ... are the replayed ones, bit for bit (1 thread vs the CLI's 2).
+        try (WorkerPool pool = WorkerPool.create(2);
+             FinetunedRun r = FinetunedRun.load(gpt2Run, Kernels.create(VectorWidth.configured(), pool), pool)) {
+            Map<String, Tensor> replayed = r.trainedTensors();
+            assertEquals(library.keySet(), replayed.keySet());
+            for (var e : replayed.entrySet()) {
+                float[] a = library.get(e.getKey());
+                float[] b = e.getValue().toFloatArray();
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), e.getKey() + "[" + i + "]");
+                }
+            }
+            assertTrue(r.change().changed() > 0, "the run moved the weights");
+        }
+        // eval --run on the same dev subset prints the accuracy finetune ended with.
+        assertEquals(0, zoft("eval", "--run", gpt2Run.toString(), "--dev-size", "16", "--threads", "1"), err());
+        Matcher fin = Pattern.compile("-> final ([0-9.]+) %").matcher(gpt2Out);
+        assertTrue(fin.find(), gpt2Out);
+        assertTrue(out().contains("finetuned on ") && out().contains("accuracy " + fin.group(1) + " %"), out() + gpt2Out);
+    }
+
+    @Test
+    void applyReplaysAndSavesTheTrainedTensors() throws IOException {
+        Path file = shared.resolve("trained.safetensors");
+        assertEquals(0, zoft("apply", "--run", gpt2Run.toString(), "--out", file.toString(), "--threads", "1"), err());
+        assertTrue(out().contains("SHA-256 " + HexFormat.of().formatHex(SeedLog.sha256(gpt2Gguf)) + " verified"), out());
+        assertTrue(Files.size(file) > 0);
+    }
+
+    @Test
+    void llamaFolderWithSentencePieceFinetunesAndEvaluatesZeroShot() throws IOException {
+        Path run = shared.resolve("llama-run");
+        assertEquals(0, zoft("finetune", "--model", llamaFolder.toString(), "--subset", "top-1", "--estimator", "fedspzo",
+                "--p1", "1", "--p2", "2", "--steps", "3", "--batch", "4", "--dev-size", "16", "--lr", "1e-2",
+                "--threads", "2", "--out", run.toString()), out() + err());
+        assertTrue(out().contains("zero-shot dev accuracy"), out());
+        RunManifest m = RunManifest.read(run.resolve(RunManifest.FILE_NAME));
+        assertEquals(llamaFolder.toAbsolutePath().toString(), m.model());
+        assertEquals(BaseModel.decoder(llamaFolder).sha256Hex(), m.weightsSha256());
+        assertEquals(0, zoft("eval", "--model", llamaFolder.toString(), "--dev-size", "16", "--threads", "1"), err());
+        assertTrue(out().contains("zero-shot " + llamaFolder.toAbsolutePath()), out());
+        // Any change to the weights breaks the replay with a clear message.
+        Files.write(llamaFolder.resolve("model.safetensors"), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        failsWith(List.of("SHA-256", "not the same model"), "apply", "--run", run.toString());
+    }
+
+    @Test
+    void badModelsFailWithOneLineNamingThePath(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("nope.gguf");
+        failsWith(List.of(missing.toString(), "no such model file or folder"), "finetune", "--model", missing.toString(),
+                "--out", dir.resolve("r1").toString());
+        Path text = Files.writeString(dir.resolve("notes.txt"), "hello");
+        failsWith(List.of(text.toString(), "not a decoder"), "eval", "--model", text.toString());
+        Path notGguf = Files.writeString(dir.resolve("fake.gguf"), "not a gguf file at all");
+        failsWith(List.of(notGguf.toString()), "eval", "--model", notGguf.toString());
+        Path stories = Path.of(System.getProperty("zoft.shared.dir"), "assets", "models", "stories260K", "stories260K.bin")
+                .toAbsolutePath().normalize();
+        failsWith(List.of(stories.toString(), "not a decoder with a tokenizer"), "eval", "--model", stories.toString());
+        Path noTokenizer = Files.createDirectories(dir.resolve("no-tok"));
+        for (String f : List.of("config.json", "model.safetensors")) {
+            Files.copy(llamaFolder.resolve(f), noTokenizer.resolve(f));
+        }
+        failsWith(List.of(noTokenizer.toString(), "no tokenizer.json"), "eval", "--model", noTokenizer.toString());
+        // A GGUF of weights only (no tokenizer.ggml.* metadata).
+        Path bare = dir.resolve("bare.gguf");
+        try (var ck = dev.zoft.weights.DecoderCheckpoint.open(shared.resolve("gpt2-hf"));
+             var arena = java.lang.foreign.Arena.ofShared()) {
+            dev.zoft.weights.DecoderToGguf.writer(ck, dev.zoft.weights.gguf.GgmlType.F32, arena).write(bare);
+        }
+        failsWith(List.of(bare.toString(), "tokenizer"), "eval", "--model", bare.toString());
+        failsWith(List.of(gpt2Gguf.toString(), "label word", "one token"), "eval", "--model", gpt2Gguf.toString(),
+                "--label-words", " antidisestablishmentarianism, great");
+        assertEquals(2, zoft("eval", "--model", gpt2Gguf.toString(), "--template", "no placeholder"), err());
+        assertTrue(err().contains("{sentence}"), err());
+        assertEquals(2, zoft("finetune", "--model", gpt2Gguf.toString(), "--subset", "head", "--out",
+                dir.resolve("r2").toString()), err());
+        assertTrue(err().contains("--subset head has no decoder meaning"), err());
+        assertEquals(2, zoft("eval", "--model", gpt2Gguf.toString(), "--run", gpt2Run.toString()), err());
+    }
+}
