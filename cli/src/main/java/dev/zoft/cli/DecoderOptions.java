@@ -17,6 +17,7 @@ import java.util.List;
 final class DecoderOptions {
     static final String USAGE = """
               --model PATH        a decoder LM: a .gguf file or a Hugging Face folder
+              --task T            classify (label words, default) or lm (causal LM on --data FILE.txt)
               --template T        prompt template holding {sentence} once (default "{sentence} It was")
               --label-words W,W   one label word per class, in label order, comma-separated with
                                   their leading spaces (default " terrible, great")""".indent(2).stripTrailing();

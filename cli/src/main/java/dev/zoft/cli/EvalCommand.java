@@ -1,6 +1,7 @@
 package dev.zoft.cli;
 
 import dev.zoft.zo.data.Dataset;
+import dev.zoft.zo.task.CausalLmTask;
 import dev.zoft.zo.task.ClassifierOptions;
 import dev.zoft.zo.task.ClassifierTask;
 import dev.zoft.zo.task.DecoderClassifierOptions;
@@ -12,6 +13,7 @@ import dev.zoft.zo.task.TrainableSubset;
 import dev.zoft.zo.train.BaseModel;
 import dev.zoft.zo.train.FinetunedRun;
 import dev.zoft.zo.train.Finetuner;
+import dev.zoft.zo.train.RunManifest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -51,6 +53,9 @@ final class EvalCommand implements Command {
                                     through label words after the prompt template
                   --template T      prompt template with {sentence} (default "{sentence} It was")
                   --label-words W,W label words in label order (default " terrible, great")
+                  --task lm         with --model: zero-shot next-token loss and perplexity of the
+                                    decoder on --data FILE.txt, in chunks of --max-tokens (default 64);
+                                    a causal-LM --run is evaluated this way too
                   --data PATH       a .tsv/.csv/.jsonl file, or a GLUE folder (its dev.tsv);
                                     default: the bundled demo set's dev split
                   --dev-size N      evaluate a stratified subset of N sentences, chosen as zoft
@@ -64,12 +69,16 @@ final class EvalCommand implements Command {
     @Override
     public int run(List<String> argv, PrintStream out) throws IOException {
         Args args = Args.parse(argv, Set.of("run", "data", "dev-size", "seed", "batch", "threads", "model",
-                "template", "label-words"), Set.of("skip-malformed"));
+                "template", "label-words", "task", "max-tokens"), Set.of("skip-malformed"));
         args.noPositional(name());
         Threads.apply(args);
         int devSize = args.integer("dev-size", 0, 0, Integer.MAX_VALUE);
         int batch = args.integer("batch", 32, 1, 4096);
         String run = args.string("run", null);
+        String task = args.choice("task", "classify", List.of("classify", "lm"));
+        if (task.equals("lm") || run != null && RunManifest.read(Path.of(run).resolve(RunManifest.FILE_NAME)).isLm()) {
+            return evaluateLm(args, run, batch, out);
+        }
         Dataset all = DataOptions.evaluationSet(args, out);
         try (Compute compute = Compute.open()) {
             if (run != null && args.has("model")) {
@@ -111,6 +120,50 @@ final class EvalCommand implements Command {
             }
         }
         return 0;
+    }
+
+    /** Dev NLL and perplexity of a causal LM (zero-shot with --model, finetuned with --run) on --data FILE.txt. */
+    private static int evaluateLm(Args args, String run, int batch, PrintStream out) throws IOException {
+        if (!args.has("data")) {
+            throw new UsageException("a causal-LM evaluation needs --data FILE.txt (UTF-8 text)");
+        }
+        Path file = Path.of(args.string("data", ""));
+        String text = LmData.read(file);
+        try (Compute compute = Compute.open()) {
+            if (run == null) {
+                if (!args.has("model")) {
+                    throw new UsageException("--task lm needs --model PATH (or --run DIR of a causal-LM run)");
+                }
+                int chunk = args.integer("max-tokens", 64, 2, 1 << 20);
+                BaseModel base = DecoderOptions.base(args);
+                try (CausalLmTask lm = base.causalLm(compute.kernels(), DecoderSubset.norms(),
+                        DecoderClassifierOptions.AUTO_SPLIT, chunk)) {
+                    reportLm(out, "zero-shot " + base.name(), lm, text, file, batch);
+                }
+            } else {
+                if (args.has("model")) {
+                    throw new UsageException("--run and --model exclude each other: a run names its own base model");
+                }
+                try (FinetunedRun r = FinetunedRun.load(Path.of(run), compute.kernels(), compute.pool())) {
+                    out.printf("run %s: %d updates replayed onto %s (%s) in %.2f s%n", run, r.log().size(),
+                            r.manifest().model(), r.manifest().trainableSubset(), r.replaySeconds());
+                    reportLm(out, "finetuned", r.lm(), text, file, batch);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static void reportLm(PrintStream out, String what, CausalLmTask lm, String text, Path file, int batch) {
+        List<int[]> chunks;
+        try {
+            chunks = lm.chunks(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        double loss = lm.meanLoss(chunks, batch);
+        out.printf(Locale.ROOT, "%s on %s: %d chunks of %d tokens, mean loss %.4f, perplexity %.3f%n", what, file,
+                chunks.size(), lm.chunkTokens(), loss, Math.exp(loss));
     }
 
     static Evaluation evaluate(EncoderClassifier c, Dataset data, int batch) {

@@ -42,7 +42,7 @@ final class FinetuneCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: zoft finetune [--model PATH [--template T] [--label-words W1,W2]]
+                usage: zoft finetune [--model PATH [--task classify|lm] [--template T] [--label-words W1,W2]]
                                      [--data FILE|SST2_DIR] [--dev FILE] [--steps N] [--eval-every K]
                                      [--dev-size N] [--skip-malformed] [--out DIR] [training options]
 
@@ -57,7 +57,9 @@ final class FinetuneCommand implements Command {
                 does on OPT: each sentence fills the prompt template and the classes are the LM's
                 logits of the label words as the next token. The run's base is the model's path,
                 identified by SHA-256 (of the file; of the weight, config and tokenizer files of a
-                folder).
+                folder). With --task lm, finetunes it as a causal LM on a UTF-8 text file instead
+                (--data FILE.txt, optional --dev FILE.txt, else its last tenth): the text is cut into
+                chunks of --max-tokens tokens and the loss is the next-token NLL inside the chunks.
 
                 decoder:
                 """ + DecoderOptions.USAGE + "\n" + """
@@ -80,7 +82,7 @@ final class FinetuneCommand implements Command {
     @Override
     public int run(List<String> argv, PrintStream out) throws IOException {
         Args args = Args.parse(argv, TrainingOptions.withValued("data", "dev", "steps", "eval-every", "dev-size", "out",
-                        "model", "template", "label-words"),
+                        "model", "template", "label-words", "task"),
                 Set.of("skip-malformed"));
         args.noPositional(name());
         TrainingOptions training = TrainingOptions.parse(args, TrainingOptions.Defaults.FINETUNE);
@@ -94,6 +96,13 @@ final class FinetuneCommand implements Command {
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UsageException("--out " + dir + " is a file, not a directory");
+        }
+        String task = args.choice("task", "classify", List.of("classify", "lm"));
+        if (task.equals("lm")) {
+            if (!args.has("model")) {
+                throw new UsageException("--task lm needs a decoder: --model PATH");
+            }
+            return LmFinetune.run(args, training, steps, evalEvery, dir, out);
         }
         // Data first: a malformed file fails before the model loads.
         DatasetSplits data = DataOptions.trainAndDev(args, training.seed(), out);

@@ -209,4 +209,76 @@ class DecoderCommandsTest {
         assertTrue(err().contains("--subset head has no decoder meaning"), err());
         assertEquals(2, zoft("eval", "--model", gpt2Gguf.toString(), "--run", gpt2Run.toString()), err());
     }
+
+    /** A repetitive text (a rule a random model does not know, that ZO can start to learn). */
+    static Path text(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            sb.append("the cat sat on the mat and the dog sat on the log. ");
+        }
+        return Files.writeString(dir.resolve("corpus.txt"), sb.toString());
+    }
+
+    @Test
+    void causalLmRunReplaysBitForBitAndItsDevLossFalls(@TempDir Path dir) throws IOException {
+        Path corpus = text(dir);
+        Path run = dir.resolve("lm-run");
+        assertEquals(0, zoft("finetune", "--model", gpt2Gguf.toString(), "--task", "lm", "--data", corpus.toString(),
+                "--max-tokens", "16", "--steps", "12", "--batch", "4", "--eval-every", "6", "--estimator", "mezo",
+                "--p", "2", "--lr", "2e-2", "--eps", "1e-2", "--subset", "top-1", "--threads", "2", "--seed", "3",
+                "--out", run.toString()), out() + err());
+        Matcher m = Pattern.compile("dev loss ([0-9.]+) -> ([0-9.]+)").matcher(out());
+        assertTrue(m.find(), out());
+        double before = Double.parseDouble(m.group(1));
+        double after = Double.parseDouble(m.group(2));
+        assertTrue(after < before, "dev loss did not fall: " + out());
+        RunManifest manifest = RunManifest.read(run.resolve(RunManifest.FILE_NAME));
+        assertTrue(manifest.isLm() && manifest.isDecoder());
+        assertEquals(16, manifest.maxTokens());
+        assertEquals(12 * 2, SeedLog.read(run.resolve(manifest.seedLog())).size());
+
+        // The library run with the same settings ends on the replayed weights, bit for bit.
+        Map<String, float[]> library = new java.util.LinkedHashMap<>();
+        try (WorkerPool pool = WorkerPool.create(1);
+             var lm = BaseModel.decoder(gpt2Gguf).causalLm(Kernels.create(VectorWidth.configured(), pool),
+                     dev.zoft.zo.task.DecoderSubset.topLayers(1), manifest.splitLayer(), 16)) {
+            var chunks = lm.chunks(Files.readString(corpus));
+            int cut = chunks.size() - Math.max(1, chunks.size() / 10);
+            Finetuner.Config config = new Finetuner.Config(manifest.estimator(), manifest.learningRate(),
+                    manifest.batchSize(), manifest.steps(), manifest.seed(), manifest.evalEvery(), 0);
+            var result = new dev.zoft.zo.train.LmFinetuner(lm, pool, config).run(chunks.subList(0, cut),
+                    chunks.subList(cut, chunks.size()), manifest.seedLogHeader(), null, new Finetuner.Listener() { });
+            assertEquals(after, result.lastLoss(), 1e-4, "the CLI printed the library's dev loss");
+            lm.parameters().tensors().forEach((k, v) -> library.put(k, v.toFloatArray()));
+        }
+        try (WorkerPool pool = WorkerPool.create(2);
+             FinetunedRun r = FinetunedRun.load(run, Kernels.create(VectorWidth.configured(), pool), pool)) {
+            for (var e : r.trainedTensors().entrySet()) {
+                float[] a = library.get(e.getKey());
+                float[] b = e.getValue().toFloatArray();
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), e.getKey() + "[" + i + "]");
+                }
+            }
+            assertEquals(library.keySet(), r.trainedTensors().keySet());
+        }
+        // eval --run on the held-out text gives a finite loss; eval --task lm --model the zero-shot one.
+        assertEquals(0, zoft("eval", "--run", run.toString(), "--data", corpus.toString(), "--threads", "1"), err());
+        assertTrue(out().contains("finetuned on " + corpus) && out().contains("perplexity"), out());
+        assertEquals(0, zoft("eval", "--model", gpt2Gguf.toString(), "--task", "lm", "--data", corpus.toString(),
+                "--max-tokens", "16", "--threads", "1"), err());
+        assertTrue(out().contains("zero-shot") && out().contains("chunks of 16 tokens"), out());
+        // Bad LM input: a missing text file, a file too short for two chunks, classification flags.
+        failsWith(List.of(dir.resolve("none.txt").toString(), "no such text file"), "finetune", "--model",
+                gpt2Gguf.toString(), "--task", "lm", "--data", dir.resolve("none.txt").toString(), "--out",
+                dir.resolve("r3").toString());
+        Path tiny = Files.writeString(dir.resolve("tiny.txt"), "hi there");
+        failsWith(List.of(tiny.toString(), "at least 2"), "finetune", "--model", gpt2Gguf.toString(), "--task", "lm",
+                "--data", tiny.toString(), "--max-tokens", "16", "--out", dir.resolve("r4").toString());
+        Path latin1 = Files.write(dir.resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xE9, ' ', 'x'});
+        failsWith(List.of(latin1.toString(), "not UTF-8"), "finetune", "--model", gpt2Gguf.toString(), "--task", "lm",
+                "--data", latin1.toString(), "--out", dir.resolve("r5").toString());
+        assertEquals(2, zoft("finetune", "--task", "lm", "--data", corpus.toString(), "--out", dir.resolve("r6").toString()));
+        assertTrue(err().contains("--task lm needs a decoder"), err());
+    }
 }

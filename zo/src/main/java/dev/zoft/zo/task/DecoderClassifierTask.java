@@ -1,24 +1,13 @@
 package dev.zoft.zo.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zoft.tensor.ops.Kernels;
-import dev.zoft.tokenizer.GgufTokenizer;
 import dev.zoft.tokenizer.HfTokenizer;
-import dev.zoft.tokenizer.TokenizerJson;
 import dev.zoft.transformer.decoder.DecoderBatch;
-import dev.zoft.transformer.decoder.DecoderConfig;
-import dev.zoft.transformer.decoder.DecoderWeights;
-import dev.zoft.weights.DecoderCheckpoint;
 import dev.zoft.zo.params.ParameterView;
-import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -45,25 +34,14 @@ import java.util.Objects;
  * is tried without it, since SentencePiece vocabularies carry the space as {@code ▁} themselves.
  */
 public final class DecoderClassifierTask implements ClassifierTask<LabelWordClassifier.Batch> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Path source;
-    private final DecoderCheckpoint checkpoint;
-    private final Arena weightArena;
-    private final HfTokenizer tokenizer;
-    private final boolean addSpecialTokens;
+    private final DecoderFiles files;
     private final DecoderClassifierOptions options;
     private final int[] labelWordIds;
     private final LabelWordClassifier objective;
 
-    private DecoderClassifierTask(Path source, DecoderCheckpoint checkpoint, Arena weightArena, HfTokenizer tokenizer,
-                                  boolean addSpecialTokens, DecoderClassifierOptions options, int[] labelWordIds,
+    private DecoderClassifierTask(DecoderFiles files, DecoderClassifierOptions options, int[] labelWordIds,
                                   LabelWordClassifier objective) {
-        this.source = source;
-        this.checkpoint = checkpoint;
-        this.weightArena = weightArena;
-        this.tokenizer = tokenizer;
-        this.addSpecialTokens = addSpecialTokens;
+        this.files = files;
         this.options = options;
         this.labelWordIds = labelWordIds;
         this.objective = objective;
@@ -78,84 +56,16 @@ public final class DecoderClassifierTask implements ClassifierTask<LabelWordClas
     public static DecoderClassifierTask open(Path model, Kernels kernels, DecoderClassifierOptions options) {
         Objects.requireNonNull(kernels, "kernels");
         Objects.requireNonNull(options, "options");
-        if (!Files.exists(model)) {
-            throw new IllegalArgumentException(model + ": no such model file or folder");
-        }
-        Tokenizer tok = tokenizerOf(model);
-        DecoderCheckpoint ck;
+        DecoderFiles files = DecoderFiles.open(model);
         try {
-            ck = DecoderCheckpoint.open(model);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(model + ": not a decoder model: " + e.getMessage(), e);
-        }
-        Arena arena = Arena.ofShared();
-        try {
-            if (ck.config().hasNonNull("rope_freq_factors")) {
-                // DecoderObjective builds its model from DecoderWeights, which do not carry llama.cpp's
-                // rope_freqs tensor: training would silently use unscaled RoPE.
-                throw new IllegalArgumentException(model + ": Llama-3 RoPE frequency factors stored as a GGUF tensor ("
-                        + DecoderCheckpoint.ROPE_FREQS + ") are not supported for finetuning yet; use the Hugging Face folder");
-            }
-            DecoderConfig config = DecoderConfig.of(ck);
-            if (tok.tokenizer.vocabSize() > config.vocabSize()) {
-                throw new IllegalArgumentException(model + ": the tokenizer has " + tok.tokenizer.vocabSize()
-                        + " tokens but the model's vocabulary is " + config.vocabSize());
-            }
-            int[] words = labelWordIds(model, tok.tokenizer, options.labelWords());
-            int split = options.split() == DecoderClassifierOptions.AUTO_SPLIT
-                    ? EncoderClassifier.defaultSplit(config.numLayers()) : options.split();
-            if (split > config.numLayers()) {
-                throw new IllegalArgumentException(model + ": split layer " + split + " but the model has "
-                        + config.numLayers() + " layers");
-            }
-            DecoderWeights weights = DecoderWeights.load(config, name -> ck.tensors().find(name).orElse(null), arena,
-                    ck.source());
-            LabelWordClassifier objective = new LabelWordClassifier(config, weights, kernels, options.subset(), split, words);
-            return new DecoderClassifierTask(model, ck, arena, tok.tokenizer, tok.addSpecial,
-                    options.withSplit(split), words, objective);
+            int[] words = labelWordIds(model, files.tokenizer, options.labelWords());
+            int split = files.resolveSplit(options.split());
+            LabelWordClassifier objective = new LabelWordClassifier(files.config, files.weights, kernels, options.subset(),
+                    split, words);
+            return new DecoderClassifierTask(files, options.withSplit(split), words, objective);
         } catch (RuntimeException | Error e) {
-            arena.close();
-            ck.close();
+            files.close();
             throw e;
-        }
-    }
-
-    private record Tokenizer(HfTokenizer tokenizer, boolean addSpecial) {
-    }
-
-    /** The model's own tokenizer: GGUF metadata, or the folder's tokenizer.json (+ tokenizer_config.json). */
-    private static Tokenizer tokenizerOf(Path model) {
-        if (Files.isDirectory(model)) {
-            Path json = model.resolve("tokenizer.json");
-            if (!Files.isRegularFile(json)) {
-                throw new IllegalArgumentException(model + ": no tokenizer.json in the model folder");
-            }
-            try {
-                HfTokenizer t = TokenizerJson.load(json);
-                boolean addSpecial = true;
-                Path cfg = model.resolve("tokenizer_config.json");
-                if (Files.isRegularFile(cfg)) {
-                    JsonNode root = JSON.readTree(cfg.toFile());
-                    if (root.path("add_bos_token").isBoolean()) {
-                        addSpecial = root.get("add_bos_token").asBoolean();
-                    }
-                }
-                return new Tokenizer(t, addSpecial);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(model + ": cannot read its tokenizer: " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(model + ": bad tokenizer: " + e.getMessage(), e);
-            }
-        }
-        String name = String.valueOf(model.getFileName()).toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".gguf")) {
-            throw new IllegalArgumentException(model + ": not a decoder with a tokenizer: expected a .gguf file or a "
-                    + "Hugging Face folder with config.json and tokenizer.json");
-        }
-        try {
-            return new Tokenizer(GgufTokenizer.load(model), true);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(model + ": no usable tokenizer in the GGUF metadata: " + e.getMessage(), e);
         }
     }
 
@@ -186,7 +96,7 @@ public final class DecoderClassifierTask implements ClassifierTask<LabelWordClas
 
     /** The model file or folder. */
     public Path source() {
-        return source;
+        return files.source;
     }
 
     /** The options with the split resolved. */
@@ -200,7 +110,7 @@ public final class DecoderClassifierTask implements ClassifierTask<LabelWordClas
     }
 
     public HfTokenizer tokenizer() {
-        return tokenizer;
+        return files.tokenizer;
     }
 
     /** The scoring objective (its model computes with the trainable copies). */
@@ -210,7 +120,7 @@ public final class DecoderClassifierTask implements ClassifierTask<LabelWordClas
 
     /** The prompt token ids of one text: template filled, special tokens as the model wants, the last maxTokens kept. */
     public int[] promptIds(String text) {
-        int[] ids = tokenizer.encode(options.prompt(text), addSpecialTokens).ids();
+        int[] ids = files.tokenizer.encode(options.prompt(text), files.addSpecialTokens).ids();
         if (ids.length == 0) {
             throw new IllegalArgumentException("the prompt of '" + text + "' has no tokens");
         }
@@ -315,7 +225,6 @@ public final class DecoderClassifierTask implements ClassifierTask<LabelWordClas
     @Override
     public void close() {
         objective.close();
-        weightArena.close();
-        checkpoint.close();
+        files.close();
     }
 }

@@ -5,7 +5,9 @@ import dev.zoft.weights.BundledModel;
 import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.task.ClassifierOptions;
 import dev.zoft.zo.task.EncoderClassifier;
+import dev.zoft.zo.task.CausalLmTask;
 import dev.zoft.zo.task.DecoderClassifierOptions;
+import dev.zoft.zo.task.DecoderSubset;
 import dev.zoft.zo.task.DecoderClassifierTask;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -123,6 +125,14 @@ public record BaseModel(String name, Path weightsFile) {
     private static boolean identifiesModel(Path f) {
         String n = f.getFileName().toString();
         return isWeightFile(f) || n.equals("config.json") || n.equals("tokenizer.json") || n.equals("tokenizer_config.json");
+    }
+
+    /** The causal-LM task over this decoder; closing it releases the weights. See {@link CausalLmTask#open}. */
+    public CausalLmTask causalLm(Kernels kernels, DecoderSubset subset, int split, int chunkTokens) {
+        if (!isDecoder()) {
+            throw new IllegalArgumentException(name + " is the bundled encoder, not a decoder");
+        }
+        return CausalLmTask.open(weightsFile, kernels, subset, split, chunkTokens);
     }
 
     /** The decoder label-word classifier over this model; closing it releases the weights. */

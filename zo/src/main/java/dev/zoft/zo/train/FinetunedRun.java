@@ -5,7 +5,10 @@ import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.params.ScopedViews;
+import dev.zoft.zo.SplitObjective;
+import dev.zoft.zo.task.CausalLmTask;
 import dev.zoft.zo.task.ClassificationHead;
+import dev.zoft.zo.task.DecoderSubset;
 import dev.zoft.zo.task.ClassifierTask;
 import dev.zoft.zo.task.DecoderClassifierTask;
 import dev.zoft.zo.task.EncoderClassifier;
@@ -37,6 +40,9 @@ public final class FinetunedRun implements AutoCloseable {
     private final SeedLog log;
     private final long droppedBytes;
     private final ClassifierTask<?> task;
+    private final CausalLmTask lm;
+    private final SplitObjective<?> objective;
+    private final AutoCloseable resources;
     private final EncoderClassifier classifier;
     private final double replaySeconds;
     private final Change change;
@@ -73,8 +79,12 @@ public final class FinetunedRun implements AutoCloseable {
     }
 
     private FinetunedRun(Path directory, RunManifest manifest, BaseModel base, SeedLog log, long droppedBytes,
-                         ClassifierTask<?> task, EncoderClassifier classifier, double replaySeconds, Change change) {
+                         ClassifierTask<?> task, CausalLmTask lm, EncoderClassifier classifier, double replaySeconds,
+                         Change change) {
         this.task = task;
+        this.lm = lm;
+        this.objective = task != null ? task : lm;
+        this.resources = task != null ? task : lm;
         this.directory = directory;
         this.manifest = manifest;
         this.base = base;
@@ -121,8 +131,16 @@ public final class FinetunedRun implements AutoCloseable {
             throw new IOException(manifestFile + ": the manifest's task does not fit the model " + manifest.model());
         }
         EncoderClassifier classifier = null;
-        ClassifierTask<?> task;
-        if (manifest.isDecoder()) {
+        ClassifierTask<?> task = null;
+        CausalLmTask lm = null;
+        if (manifest.isLm()) {
+            try {
+                lm = base.causalLm(kernels, DecoderSubset.parse(manifest.trainableSubset()), manifest.splitLayer(),
+                        manifest.maxTokens());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(manifestFile + ": cannot rebuild the causal-LM task: " + e.getMessage(), e);
+            }
+        } else if (manifest.isDecoder()) {
             try {
                 task = base.decoderClassifier(kernels, manifest.decoderOptions());
             } catch (IllegalArgumentException e) {
@@ -132,24 +150,26 @@ public final class FinetunedRun implements AutoCloseable {
             classifier = base.classifier(kernels, manifest.classifierOptions());
             task = ClassifierTask.of(classifier);
         }
+        SplitObjective<?> objective = task != null ? task : lm;
+        AutoCloseable owned = task != null ? task : lm;
         try {
-            if (task.parameters().size() != manifest.parameterCount()) {
+            if (objective.parameters().size() != manifest.parameterCount()) {
                 throw new IOException("the manifest " + manifestFile + " records " + manifest.parameterCount()
                         + " trainable parameters but " + manifest.model() + " with subset " + manifest.trainableSubset()
-                        + " has " + task.parameters().size());
+                        + " has " + objective.parameters().size());
             }
             Map<String, float[]> before = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : task.parameters().tensors().entrySet()) {
+            for (Map.Entry<String, Tensor> e : objective.parameters().tensors().entrySet()) {
                 before.put(e.getKey(), e.getValue().toFloatArray());
             }
             long t0 = System.nanoTime();
-            log.apply(ScopedViews.of(task), pool);
+            log.apply(ScopedViews.of(objective), pool);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Change change = Change.between(before, task.parameters().tensors());
-            return new FinetunedRun(directory, manifest, base, log, recovered.droppedBytes(), task, classifier, seconds,
-                    change);
+            Change change = Change.between(before, objective.parameters().tensors());
+            return new FinetunedRun(directory, manifest, base, log, recovered.droppedBytes(), task, lm, classifier,
+                    seconds, change);
         } catch (IOException | RuntimeException | Error e) {
-            task.close();
+            closeQuietly(owned);
             throw e;
         }
     }
@@ -209,9 +229,28 @@ public final class FinetunedRun implements AutoCloseable {
         return classifier;
     }
 
-    /** The classifier holding the finetuned weights, encoder or decoder. */
+    /**
+     * The classifier holding the finetuned weights, encoder or decoder.
+     *
+     * @throws IllegalStateException for a causal-LM run (see {@link #lm()})
+     */
     public ClassifierTask<?> task() {
+        if (task == null) {
+            throw new IllegalStateException("run " + directory + " finetuned " + manifest.model() + " as a causal LM; use lm()");
+        }
         return task;
+    }
+
+    /**
+     * The causal-LM task holding the finetuned weights.
+     *
+     * @throws IllegalStateException for a classification run
+     */
+    public CausalLmTask lm() {
+        if (lm == null) {
+            throw new IllegalStateException("run " + directory + " is a classification run; use task()");
+        }
+        return lm;
     }
 
     /** How far the replay moved the trainable parameters from the base. */
@@ -233,6 +272,9 @@ public final class FinetunedRun implements AutoCloseable {
             // zoft's decoder names (embed, layers.N.<field>, norm.weight, lm_head): DecoderWeights.named().
             return new LinkedHashMap<>(d.objective().model().weights().named());
         }
+        if (lm != null) {
+            return new LinkedHashMap<>(lm.objective().model().weights().named());
+        }
         Map<String, Tensor> m = new LinkedHashMap<>(classifier.model().weights().named());
         m.put(ClassificationHead.PARAMETER_NAME, classifier.head().classVectors());
         return m;
@@ -240,7 +282,7 @@ public final class FinetunedRun implements AutoCloseable {
 
     /** Only the tensors the run trained (the trainable encoder subset and the head), finetuned. */
     public Map<String, Tensor> trainedTensors() {
-        return task.parameters().tensors();
+        return objective.parameters().tensors();
     }
 
     /**
@@ -260,6 +302,16 @@ public final class FinetunedRun implements AutoCloseable {
 
     @Override
     public void close() {
-        task.close();
+        closeQuietly(resources);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close " + c, e);
+        }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.zoft.zo.log.SeedLog;
+import dev.zoft.zo.task.CausalLmTask;
 import dev.zoft.zo.task.ClassifierOptions;
 import dev.zoft.zo.task.ClassifierTask;
 import dev.zoft.zo.task.DecoderClassifierOptions;
@@ -55,14 +56,22 @@ import java.util.Objects;
  *                        {@code labelPrompts} the label words, {@code trainableSubset} a
  *                        {@link DecoderSubset} spec and {@code temperature} unused (0). Absent
  *                        in manifests written before decoders, read as null.
+ * @param decoderTask     null for the encoder path, {@value #TASK_CLASSIFY} for label-word
+ *                        classification (with {@code decoderTemplate}), {@value #TASK_LM} for
+ *                        causal-LM finetuning on text chunks: then {@code maxTokens} is the chunk
+ *                        length and the label lists are empty. Absent in older manifests, read as null.
  */
 public record RunManifest(int formatVersion, String model, String weightsSha256, String trainableSubset,
                           List<String> labelPrompts, List<String> labelNames, double temperature, int splitLayer,
                           int maxTokens, long parameterCount, EstimatorSpec estimator, LearningRateSpec learningRate,
                           long seed, int batchSize, long steps, int evalEvery, String trainData, String devData,
-                          String seedLog, String createdAt, String decoderTemplate) {
+                          String seedLog, String createdAt, String decoderTemplate, String decoderTask) {
 
     public static final int FORMAT_VERSION = 1;
+    /** {@link #decoderTask()} of a decoder label-word classification run. */
+    public static final String TASK_CLASSIFY = "classify";
+    /** {@link #decoderTask()} of a decoder causal-LM run. */
+    public static final String TASK_LM = "lm";
     /** The manifest's file name in a run directory. */
     public static final String FILE_NAME = "manifest.json";
     /** The seed log's file name in a run directory. */
@@ -99,7 +108,20 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
         if (seedLog.contains("/") || seedLog.contains("\\") || seedLog.equals("..")) {
             throw new IllegalArgumentException("the seed log must be a file name next to the manifest, got '" + seedLog + "'");
         }
-        if (decoderTemplate == null) {
+        if (decoderTask != null && !decoderTask.equals(TASK_CLASSIFY) && !decoderTask.equals(TASK_LM)) {
+            throw new IllegalArgumentException("unknown decoder task '" + decoderTask + "' (classify or lm)");
+        }
+        if (TASK_LM.equals(decoderTask)) {
+            if (decoderTemplate != null || !labelPrompts.isEmpty()) {
+                throw new IllegalArgumentException("a causal-LM run has no prompt template and no label words");
+            }
+            DecoderSubset.parse(trainableSubset);
+            if (maxTokens < 2) {
+                throw new IllegalArgumentException("causal-LM chunks need at least 2 tokens, got " + maxTokens);
+            }
+        } else if (TASK_CLASSIFY.equals(decoderTask) && decoderTemplate == null) {
+            throw new IllegalArgumentException("a decoder classification run needs its prompt template");
+        } else if (decoderTemplate == null) {
             // Validates the subset, prompts, temperature and token cap by ClassifierOptions' rules.
             new ClassifierOptions(labelPrompts, temperature, splitLayer, TrainableSubset.parse(trainableSubset), maxTokens);
         } else {
@@ -116,7 +138,7 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
                        String seedLog, String createdAt) {
         this(formatVersion, model, weightsSha256, trainableSubset, labelPrompts, labelNames, temperature, splitLayer,
                 maxTokens, parameterCount, estimator, learningRate, seed, batchSize, steps, evalEvery, trainData, devData,
-                seedLog, createdAt, null);
+                seedLog, createdAt, null, null);
     }
 
     /** The manifest of a run of {@code task}: {@link #of} for an encoder, {@link #ofDecoder} for a decoder. */
@@ -139,13 +161,29 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
                 o.labelWords(), labelNames, 0, task.splitLayer(), o.maxTokens(), task.parameters().size(),
                 config.estimator(), config.learningRate(), config.seed(), config.batchSize(), config.steps(),
                 config.evalEvery(), trainData, devData, SEED_LOG_FILE_NAME, java.time.Instant.now().toString(),
-                o.template());
+                o.template(), TASK_CLASSIFY);
+    }
+
+    /** The manifest of a causal-LM run of {@code task} over the base at {@code model}. */
+    public static RunManifest ofLm(String model, byte[] weightsSha256, CausalLmTask task, Finetuner.Config config,
+                                   String trainData, String devData) {
+        return new RunManifest(FORMAT_VERSION, model, HexFormat.of().formatHex(weightsSha256), task.subset().spec(),
+                List.of(), List.of(), 0, task.splitLayer(), task.chunkTokens(), task.parameters().size(),
+                config.estimator(), config.learningRate(), config.seed(), config.batchSize(), config.steps(),
+                config.evalEvery(), trainData, devData, SEED_LOG_FILE_NAME, java.time.Instant.now().toString(), null,
+                TASK_LM);
+    }
+
+    /** Whether the run finetuned a decoder as a causal LM. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isLm() {
+        return TASK_LM.equals(decoderTask);
     }
 
     /** Whether the run trained a decoder LM through label words. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isDecoder() {
-        return decoderTemplate != null;
+        return decoderTemplate != null || isLm();
     }
 
     /** The decoder task options to rebuild the run's classifier with. */
@@ -170,7 +208,7 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
 
     /** The task options to rebuild the run's classifier with. */
     public ClassifierOptions classifierOptions() {
-        if (decoderTemplate != null) {
+        if (isDecoder()) {
             throw new IllegalStateException("the run trained the decoder " + model + ", not an encoder classifier");
         }
         return new ClassifierOptions(labelPrompts, temperature, splitLayer, TrainableSubset.parse(trainableSubset), maxTokens);
@@ -184,6 +222,9 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
 
     /** The task as the seed log's free-text split field records it. */
     public String splitDescription() {
+        if (isLm()) {
+            return "decoder lm subset=" + trainableSubset + " split=" + splitLayer + " chunkTokens=" + maxTokens;
+        }
         if (decoderTemplate != null) {
             return "decoder subset=" + trainableSubset + " split=" + splitLayer + " maxTokens=" + maxTokens
                     + " template=" + decoderTemplate + " labelWords=" + labelPrompts;
@@ -219,8 +260,13 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
         }
         try {
             com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(file.toFile());
-            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("decoderTemplate")) {
-                o.putNull("decoderTemplate");
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                // Keys added with decoders: a manifest written before them is an encoder run.
+                for (String key : List.of("decoderTemplate", "decoderTask")) {
+                    if (!o.has(key)) {
+                        o.putNull(key);
+                    }
+                }
             }
             return JSON.treeToValue(tree, RunManifest.class);
         } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {

@@ -26,7 +26,7 @@ class DecoderRunManifestTest {
         return new RunManifest(RunManifest.FORMAT_VERSION, "/models/tiny.gguf", "cd".repeat(32), subset, words,
                 List.of("negative", "positive"), 0, 1, 128, 1234, EstimatorSpec.mezo(2, 1e-3f),
                 LearningRateSpec.constant(1e-3), 7, 4, 10, 5, "demo", "demo dev", RunManifest.SEED_LOG_FILE_NAME,
-                "2026-01-01T00:00:00Z", template);
+                "2026-01-01T00:00:00Z", template, RunManifest.TASK_CLASSIFY);
     }
 
     @Test
@@ -50,7 +50,7 @@ class DecoderRunManifestTest {
         RunManifest encoder = RunManifestTest.sample("ab".repeat(32), 1, RunManifest.SEED_LOG_FILE_NAME);
         Path f = dir.resolve(RunManifest.FILE_NAME);
         // A manifest as a build before decoders wrote it: no decoderTemplate key at all.
-        Files.writeString(f, encoder.toJson().replaceAll(",\\s*\"decoderTemplate\"\\s*:\\s*null", ""));
+        Files.writeString(f, encoder.toJson().replaceAll(",\\s*\"decoder(Template|Task)\"\\s*:\\s*null", ""));
         assertFalse(Files.readString(f).contains("decoderTemplate"));
         RunManifest back = RunManifest.read(f);
         assertEquals(encoder, back);
