@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zoft.tensor.Tensor;
+import dev.zoft.weights.Safetensors;
+import dev.zoft.weights.TensorStore;
 import dev.zoft.tensor.VectorWidth;
 import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.tensor.parallel.WorkerPool;
@@ -157,6 +159,15 @@ class DecoderCommandsTest {
         assertEquals(0, zoft("apply", "--run", gpt2Run.toString(), "--out", file.toString(), "--threads", "1"), err());
         assertTrue(out().contains("SHA-256 " + HexFormat.of().formatHex(SeedLog.sha256(gpt2Gguf)) + " verified"), out());
         assertTrue(Files.size(file) > 0);
+        try (TensorStore saved = Safetensors.open(file)) {
+            assertTrue(saved.size() > 0 && saved.contains("embed"), "the trained tensors under zoft's decoder names");
+        }
+        Path whole = shared.resolve("whole.safetensors");
+        assertEquals(0, zoft("export", "--run", gpt2Run.toString(), "--out", whole.toString(), "--threads", "1"), err());
+        try (TensorStore saved = Safetensors.open(whole)) {
+            assertTrue(saved.contains("embed") && saved.contains("positions") && saved.contains("norm.weight")
+                    && saved.contains("norm.bias"), "every decoder tensor under zoft's names: " + saved.size());
+        }
     }
 
     @Test
