@@ -16,6 +16,7 @@ import dev.zoft.zo.train.Finetuner;
 import dev.zoft.zo.train.RunManifest;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +77,7 @@ final class EvalCommand implements Command {
         int batch = args.integer("batch", 32, 1, 4096);
         String run = args.string("run", null);
         String task = args.choice("task", "classify", List.of("classify", "lm"));
-        if (task.equals("lm") || run != null && RunManifest.read(Path.of(run).resolve(RunManifest.FILE_NAME)).isLm()) {
+        if (task.equals("lm") || run != null && isLmRun(Path.of(run))) {
             return evaluateLm(args, run, batch, out);
         }
         Dataset all = DataOptions.evaluationSet(args, out);
@@ -120,6 +121,19 @@ final class EvalCommand implements Command {
             }
         }
         return 0;
+    }
+
+    /** Whether {@code run} holds a readable causal-LM manifest (anything else is left to FinetunedRun.load to report). */
+    private static boolean isLmRun(Path run) {
+        Path manifest = run.resolve(RunManifest.FILE_NAME);
+        if (!Files.isRegularFile(manifest)) {
+            return false;
+        }
+        try {
+            return RunManifest.read(manifest).isLm();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Dev NLL and perplexity of a causal LM (zero-shot with --model, finetuned with --run) on --data FILE.txt. */

@@ -36,7 +36,7 @@ final class FinetuneCommand implements Command {
 
     @Override
     public String summary() {
-        return "finetune MiniLM on one device with forward passes only (MeZO or FedSPZO)";
+        return "finetune MiniLM or a decoder LM (--model) on one device with forward passes only";
     }
 
     @Override
