@@ -97,6 +97,8 @@ class DecoderCommandsTest {
         int status = t.zoft(concat(TRAIN, "finetune", "--model", gpt2Gguf.toString(), "--subset", "all",
                 "--out", gpt2Run.toString()));
         gpt2Out = t.out();
+        System.out.println("tiny GPT-2 label words: " + gpt2Out.lines().filter(l -> l.startsWith("zero-shot dev accuracy"))
+                .findFirst().orElse(""));
         assertEquals(0, status, t.out() + t.err());
     }
 
@@ -238,6 +240,7 @@ class DecoderCommandsTest {
                 "--max-tokens", "16", "--steps", "12", "--batch", "4", "--eval-every", "6", "--estimator", "mezo",
                 "--p", "2", "--lr", "2e-2", "--eps", "1e-2", "--subset", "top-1", "--threads", "2", "--seed", "3",
                 "--out", run.toString()), out() + err());
+        System.out.println("tiny GPT-2 causal LM: " + out().lines().filter(l -> l.startsWith("dev loss")).findFirst().orElse(""));
         Matcher m = Pattern.compile("dev loss ([0-9.]+) -> ([0-9.]+)").matcher(out());
         assertTrue(m.find(), out());
         double before = Double.parseDouble(m.group(1));
