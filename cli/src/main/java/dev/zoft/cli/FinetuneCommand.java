@@ -3,7 +3,8 @@ package dev.zoft.cli;
 import dev.zoft.zo.data.DatasetSplits;
 import dev.zoft.zo.estimate.StepResult;
 import dev.zoft.zo.metrics.RoundMetrics;
-import dev.zoft.zo.task.EncoderClassifier;
+import dev.zoft.zo.task.ClassifierTask;
+import dev.zoft.zo.task.DecoderClassifierTask;
 import dev.zoft.zo.task.Evaluation;
 import dev.zoft.zo.train.BaseModel;
 import dev.zoft.zo.train.Finetuner;
@@ -35,13 +36,14 @@ final class FinetuneCommand implements Command {
 
     @Override
     public String summary() {
-        return "finetune MiniLM on one device with forward passes only (MeZO or FedSPZO)";
+        return "finetune MiniLM or a decoder LM (--model) on one device with forward passes only";
     }
 
     @Override
     public String usage() {
         return """
-                usage: zoft finetune [--data FILE|SST2_DIR] [--dev FILE] [--steps N] [--eval-every K]
+                usage: zoft finetune [--model PATH [--task classify|lm] [--template T] [--label-words W1,W2]]
+                                     [--data FILE|SST2_DIR] [--dev FILE] [--steps N] [--eval-every K]
                                      [--dev-size N] [--skip-malformed] [--out DIR] [training options]
 
                 Finetunes the bundled all-MiniLM-L6-v2 as a sentiment classifier (cosine head started
@@ -49,6 +51,18 @@ final class FinetuneCommand implements Command {
                 writes the run into --out: manifest.json (what to rebuild it from), seed-log.zosl (every
                 update as seed + coefficient), metrics.csv and metrics.png (dev accuracy and train loss
                 per round). Prints the zero-shot and the final dev accuracy.
+
+                With --model, finetunes a decoder LM instead (a GGUF file with tokenizer metadata,
+                or a Hugging Face folder with config.json, safetensors and tokenizer.json) as MeZO
+                does on OPT: each sentence fills the prompt template and the classes are the LM's
+                logits of the label words as the next token. The run's base is the model's path,
+                identified by SHA-256 (of the file; of the weight, config and tokenizer files of a
+                folder). With --task lm, finetunes it as a causal LM on a UTF-8 text file instead
+                (--data FILE.txt, optional --dev FILE.txt, else its last tenth): the text is cut into
+                chunks of --max-tokens tokens and the loss is the next-token NLL inside the chunks.
+
+                decoder:
+                """ + DecoderOptions.USAGE + "\n" + """
 
                 data:
                   --data PATH       a .tsv/.csv/.jsonl file (text or sentence, label) or a GLUE SST-2
@@ -67,7 +81,8 @@ final class FinetuneCommand implements Command {
 
     @Override
     public int run(List<String> argv, PrintStream out) throws IOException {
-        Args args = Args.parse(argv, TrainingOptions.withValued("data", "dev", "steps", "eval-every", "dev-size", "out"),
+        Args args = Args.parse(argv, TrainingOptions.withValued("data", "dev", "steps", "eval-every", "dev-size", "out",
+                        "model", "template", "label-words", "task"),
                 Set.of("skip-malformed"));
         args.noPositional(name());
         TrainingOptions training = TrainingOptions.parse(args, TrainingOptions.Defaults.FINETUNE);
@@ -82,22 +97,35 @@ final class FinetuneCommand implements Command {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UsageException("--out " + dir + " is a file, not a directory");
         }
+        String task = args.choice("task", "classify", List.of("classify", "lm"));
+        if (task.equals("lm")) {
+            if (!args.has("model")) {
+                throw new UsageException("--task lm needs a decoder: --model PATH");
+            }
+            return LmFinetune.run(args, training, steps, evalEvery, dir, out);
+        }
         // Data first: a malformed file fails before the model loads.
         DatasetSplits data = DataOptions.trainAndDev(args, training.seed(), out);
         Finetuner.Config config = new Finetuner.Config(training.estimator(), training.learningRate(steps),
                 training.batch(), steps, training.seed(), evalEvery, devSize);
 
         Files.createDirectories(dir);
-        BaseModel base = BaseModel.bundledMiniLm();
-        byte[] sha = base.sha256();
+        BaseModel base = args.has("model") ? DecoderOptions.base(args) : BaseModel.bundledMiniLm();
         try (Compute compute = Compute.open();
-             EncoderClassifier classifier = base.classifier(compute.kernels(), training.classifier())) {
+             ClassifierTask<?> classifier = base.isDecoder()
+                     ? DecoderOptions.classifier(base, args, training, compute)
+                     : ClassifierTask.of(base.classifier(compute.kernels(), training.classifier()))) {
+            byte[] sha = base.sha256();
             RunManifest manifest = RunManifest.of(base.name(), sha, classifier, data.train().labels().names(), config,
                     data.train().source(), data.dev().source());
             manifest.write(dir.resolve(RunManifest.FILE_NAME));
             out.printf("zoft finetune: %s, %d trainable parameters (subset %s, split at layer %d), %d threads%n",
                     base.name(), classifier.parameters().size(), manifest.trainableSubset(), classifier.splitLayer(),
                     compute.pool().threads());
+            if (classifier instanceof DecoderClassifierTask d) {
+                out.printf("  prompt \"%s\", label words %s (tokens %s)%n", d.options().template(),
+                        d.options().labelWords(), java.util.Arrays.toString(d.labelWordIds()));
+            }
             out.printf("  train %s: %d sentences; dev %s: %d%n", data.train().source(), data.train().size(),
                     data.dev().source(), data.dev().size());
             out.printf("  %s; %d steps%n", training.describe(), steps);

@@ -5,6 +5,8 @@ import dev.zoft.zo.estimate.RestoreMode;
 import dev.zoft.zo.task.BatchEncoder;
 import dev.zoft.zo.task.ClassificationHead;
 import dev.zoft.zo.task.ClassifierOptions;
+import dev.zoft.zo.task.DecoderClassifierOptions;
+import dev.zoft.zo.task.DecoderSubset;
 import dev.zoft.zo.task.TrainableSubset;
 import dev.zoft.zo.train.EstimatorSpec;
 import dev.zoft.zo.train.LearningRateSpec;
@@ -28,7 +30,7 @@ import java.util.Set;
  * then {@link #parse(Args, Defaults)}; {@link #USAGE} is the matching help text.
  */
 record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, TrainableSubset subset, int split,
-                       int maxTokens, long seed, int batch) {
+                       int maxTokens, long seed, int batch, String subsetText) {
 
     /** The valued options read here ({@code --threads} included, applied by {@link Threads}). */
     static final Set<String> VALUED = Set.of("estimator", "p", "p1", "p2", "eps", "lr", "lr-end", "distribution",
@@ -44,7 +46,8 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
               --lr-end LR       decay the learning rate linearly from --lr to this over the run
               --distribution D  law of the directions: gaussian or rademacher
               --restore MODE    snapshot (exact, 4 bytes per trainable parameter) or in-place
-              --subset S        trainable encoder tensors: all, top-K (top K layers), head, bitfit
+              --subset S        trainable tensors: all, top-K (top K layers), head (encoder only),
+                                bitfit (decoders: norms, every norm and bias)
               --split L         block 1 = embeddings + layers [0, L); auto = floor(3/4 of the layers)
               --max-tokens N    truncate texts at N tokens
               --seed S          run seed (directions, shuffling, dev subset)
@@ -125,8 +128,10 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
         double lr = args.real("lr", d.lr(), 0, 1e3);
         Double lrEnd = args.has("lr-end") ? args.real("lr-end", 0, 0, 1e3) : null;
         TrainableSubset subset;
+        String subsetText = args.string("subset", d.subset());
         try {
-            subset = TrainableSubset.parse(args.string("subset", d.subset()));
+            // "norms" is the decoder spelling of BitFit; an encoder run reads it as bitfit.
+            subset = TrainableSubset.parse(subsetText.trim().equalsIgnoreCase("norms") ? "bitfit" : subsetText);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--subset: " + e.getMessage());
         }
@@ -136,7 +141,7 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
         int maxTokens = args.integer("max-tokens", BatchEncoder.DEFAULT_MAX_TOKENS, 2, 512);
         long seed = args.longInteger("seed", d.seed(), Long.MIN_VALUE, Long.MAX_VALUE);
         int batch = args.integer("batch", d.batch(), 1, 4096);
-        return new TrainingOptions(spec, lr, lrEnd, subset, split, maxTokens, seed, batch);
+        return new TrainingOptions(spec, lr, lrEnd, subset, split, maxTokens, seed, batch, subsetText);
     }
 
     /** The schedule over a run of {@code steps} steps: constant, or linear to {@code --lr-end}. */
@@ -148,6 +153,33 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
     ClassifierOptions classifier() {
         return new ClassifierOptions(ClassifierOptions.SENTIMENT_PROMPTS, ClassificationHead.DEFAULT_TEMPERATURE,
                 split, subset, maxTokens);
+    }
+
+    /**
+     * The decoder subset {@code --subset} names: all, top-K, or norms (bitfit is read as norms:
+     * every norm scale and shift and every bias).
+     *
+     * @throws UsageException for head, which has no decoder meaning (the LM head is the vocabulary)
+     */
+    DecoderSubset decoderSubset() {
+        String s = subsetText.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("head")) {
+            throw new UsageException("--subset head has no decoder meaning; a decoder trains all, top-K or norms (bitfit)");
+        }
+        try {
+            return DecoderSubset.parse(s.equals("bitfit") ? "norms" : s);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--subset: " + e.getMessage());
+        }
+    }
+
+    /** The decoder label-word task with this subset, split and token cap. */
+    DecoderClassifierOptions decoderClassifier(String template, List<String> labelWords) {
+        try {
+            return new DecoderClassifierOptions(template, labelWords, decoderSubset(), split, maxTokens);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** One line for the run's header output. */

@@ -165,6 +165,14 @@ public final class DecoderCheckpoint implements AutoCloseable {
         c.put("rms_norm_eps", m.findDouble(arch + ".attention.layer_norm_rms_epsilon").orElse(1e-5));
         c.put("rope_theta", m.findDouble(arch + ".rope.freq_base").orElse(10000.0));
         Optional<String> scaling = m.findString(arch + ".rope.scaling.type");
+        boolean ropeFreqs = g.tensorInfos().stream().anyMatch(t -> t.name().equals(ROPE_FREQS));
+        if (scaling.isPresent() && scaling.get().equals("llama3") && !ropeFreqs) {
+            // GGUF has keys for the factor and the original context length but none for Llama-3's
+            // low/high frequency factors: llama.cpp bakes all of it into rope_freqs.weight.
+            throw new WeightFormatException(g.path(), "rope scaling type 'llama3' without a " + ROPE_FREQS
+                    + " tensor: GGUF has no keys for Llama-3's low_freq_factor / high_freq_factor, so the scaling must "
+                    + "be stored as llama.cpp stores it, as per-frequency divisors in " + ROPE_FREQS);
+        }
         if (scaling.isPresent() && !scaling.get().equals("none")) {
             ObjectNode s = c.putObject("rope_scaling");
             s.put("rope_type", scaling.get());
@@ -177,7 +185,7 @@ public final class DecoderCheckpoint implements AutoCloseable {
         }
         c.put("vocab_size", vocabSize(g, m, arch));
         c.put("max_position_embeddings", m.getInt(arch + ".context_length"));
-        if (g.tensorInfos().stream().anyMatch(t -> t.name().equals(ROPE_FREQS))) {
+        if (ropeFreqs) {
             // Llama-3 scaling as llama.cpp stores it: per-frequency divisors instead of config values
             c.put("rope_freq_factors", ROPE_FREQS);
         }

@@ -24,6 +24,11 @@ import java.util.Map;
  * back to F16, as llama.cpp's quantizer does. A tied output embedding is not duplicated. The
  * tokenizer is not part of a checkpoint: add its {@code tokenizer.ggml.*} keys to the writer from
  * {@link #writer} before writing.
+ *
+ * <p>Llama-3 RoPE scaling ({@code rope_scaling.rope_type = llama3}) is written as llama.cpp's
+ * converter writes it: no {@code rope.scaling.*} keys (GGUF has none for the low/high frequency
+ * factors) but a {@value DecoderCheckpoint#ROPE_FREQS} tensor of per-frequency divisors
+ * ({@link #llama3RopeFreqs}). Linear and other scalings keep the {@code rope.scaling.*} keys.
  */
 public final class DecoderToGguf {
     /** llama.cpp's {@code general.file_type} codes ({@code enum llama_ftype}). */
@@ -92,7 +97,12 @@ public final class DecoderToGguf {
                 w.putUInt32(arch + ".attention.key_length", headDim).putUInt32(arch + ".attention.value_length", headDim);
             }
             JsonNode scaling = c.path("rope_scaling");
-            if (scaling.isObject() && scaling.has("factor")) {
+            String ropeType = scaling.path("rope_type").asText(scaling.path("type").asText(""));
+            if (scaling.isObject() && ropeType.equals("llama3")) {
+                // As llama.cpp's convert_hf_to_gguf: no scaling keys (GGUF has none for Llama-3's
+                // low/high frequency factors), the scaling baked into per-frequency divisors instead.
+                w.addTensor(DecoderCheckpoint.ROPE_FREQS, Tensor.of(arena, llama3RopeFreqs(c, scaling, headDim), headDim / 2));
+            } else if (scaling.isObject() && scaling.has("factor")) {
                 w.putString(arch + ".rope.scaling.type", scaling.path("rope_type").asText(scaling.path("type").asText("linear")))
                         .putFloat32(arch + ".rope.scaling.factor", (float) scaling.get("factor").asDouble());
                 if (scaling.path("original_max_position_embeddings").isIntegralNumber()) {
@@ -120,6 +130,50 @@ public final class DecoderToGguf {
             w.addTensor(ggufName, t, storedType(t, weightType));
         }
         return w;
+    }
+
+    /**
+     * llama.cpp's {@code rope_freqs.weight} for Llama-3 RoPE scaling: for each rotated pair i, with
+     * {@code freq_i = 1 / theta^(2i/d)} (in float, as the converter computes it with torch) and
+     * wavelength {@code 2π / freq_i}, the divisor is 1 above the high-frequency wavelength
+     * ({@code original / high_freq_factor}), {@code factor} below the low-frequency one
+     * ({@code original / low_freq_factor}), and {@code 1 / ((1 − s)/factor + s)} in between, with
+     * {@code s = (original / wavelength − low) / (high − low)}. The model divides {@code freq_i} by
+     * it, which gives Hugging Face's Llama-3 inverse frequencies.
+     *
+     * <p>{@code original} is {@code rope_scaling.original_max_position_embeddings} (then the
+     * top-level key, then 8192). llama.cpp's converter reads only the top-level key (default
+     * 8192): the same for released Llama-3.x checkpoints, whose rope_scaling says 8192, but wrong
+     * for a model whose rope_scaling names another length, which Hugging Face honours.
+     */
+    static float[] llama3RopeFreqs(ObjectNode c, JsonNode scaling, int headDim) {
+        double theta = c.path("rope_theta").asDouble(10000.0);
+        double factor = scaling.path("factor").asDouble(8.0);
+        double low = scaling.path("low_freq_factor").asDouble(1.0);
+        double high = scaling.path("high_freq_factor").asDouble(4.0);
+        double original = scaling.path("original_max_position_embeddings")
+                .asDouble(c.path("original_max_position_embeddings").asDouble(8192));
+        if (!(factor > 0) || !(original > 0) || !(high > low) || !(low > 0)) {
+            throw new IllegalArgumentException("Llama-3 rope_scaling needs factor > 0, original_max_position_embeddings > 0 and "
+                    + "high_freq_factor > low_freq_factor > 0, got " + scaling);
+        }
+        double lowWavelen = original / low;
+        double highWavelen = original / high;
+        float[] out = new float[headDim / 2];
+        for (int i = 0; i < out.length; i++) {
+            float exponent = (float) (2 * i) / (float) headDim;
+            float freq = 1f / (float) Math.pow((float) theta, exponent);
+            double wavelen = 2 * Math.PI / freq;
+            if (wavelen < highWavelen) {
+                out[i] = 1f;
+            } else if (wavelen > lowWavelen) {
+                out[i] = (float) factor;
+            } else {
+                double smooth = (original / wavelen - low) / (high - low);
+                out[i] = (float) (1 / ((1 - smooth) / factor + smooth));
+            }
+        }
+        return out;
     }
 
     /** The type a tensor is stored in: 1-D stays F32; Q8_0 needs rows in whole blocks of 32. */

@@ -5,7 +5,12 @@ import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.params.ScopedViews;
+import dev.zoft.zo.SplitObjective;
+import dev.zoft.zo.task.CausalLmTask;
 import dev.zoft.zo.task.ClassificationHead;
+import dev.zoft.zo.task.DecoderSubset;
+import dev.zoft.zo.task.ClassifierTask;
+import dev.zoft.zo.task.DecoderClassifierTask;
 import dev.zoft.zo.task.EncoderClassifier;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +39,10 @@ public final class FinetunedRun implements AutoCloseable {
     private final BaseModel base;
     private final SeedLog log;
     private final long droppedBytes;
+    private final ClassifierTask<?> task;
+    private final CausalLmTask lm;
+    private final SplitObjective<?> objective;
+    private final AutoCloseable resources;
     private final EncoderClassifier classifier;
     private final double replaySeconds;
     private final Change change;
@@ -70,7 +79,12 @@ public final class FinetunedRun implements AutoCloseable {
     }
 
     private FinetunedRun(Path directory, RunManifest manifest, BaseModel base, SeedLog log, long droppedBytes,
-                         EncoderClassifier classifier, double replaySeconds, Change change) {
+                         ClassifierTask<?> task, CausalLmTask lm, EncoderClassifier classifier, double replaySeconds,
+                         Change change) {
+        this.task = task;
+        this.lm = lm;
+        this.objective = task != null ? task : lm;
+        this.resources = task != null ? task : lm;
         this.directory = directory;
         this.manifest = manifest;
         this.base = base;
@@ -113,24 +127,49 @@ public final class FinetunedRun implements AutoCloseable {
         if (mismatch != null) {
             throw new IOException("seed log " + logFile + " does not match the manifest " + manifestFile + ": " + mismatch);
         }
-        EncoderClassifier classifier = base.classifier(kernels, manifest.classifierOptions());
+        if (manifest.isDecoder() != base.isDecoder()) {
+            throw new IOException(manifestFile + ": the manifest's task does not fit the model " + manifest.model());
+        }
+        EncoderClassifier classifier = null;
+        ClassifierTask<?> task = null;
+        CausalLmTask lm = null;
+        if (manifest.isLm()) {
+            try {
+                lm = base.causalLm(kernels, DecoderSubset.parse(manifest.trainableSubset()), manifest.splitLayer(),
+                        manifest.maxTokens());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(manifestFile + ": cannot rebuild the causal-LM task: " + e.getMessage(), e);
+            }
+        } else if (manifest.isDecoder()) {
+            try {
+                task = base.decoderClassifier(kernels, manifest.decoderOptions());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(manifestFile + ": cannot rebuild the decoder task: " + e.getMessage(), e);
+            }
+        } else {
+            classifier = base.classifier(kernels, manifest.classifierOptions());
+            task = ClassifierTask.of(classifier);
+        }
+        SplitObjective<?> objective = task != null ? task : lm;
+        AutoCloseable owned = task != null ? task : lm;
         try {
-            if (classifier.parameters().size() != manifest.parameterCount()) {
+            if (objective.parameters().size() != manifest.parameterCount()) {
                 throw new IOException("the manifest " + manifestFile + " records " + manifest.parameterCount()
                         + " trainable parameters but " + manifest.model() + " with subset " + manifest.trainableSubset()
-                        + " has " + classifier.parameters().size());
+                        + " has " + objective.parameters().size());
             }
             Map<String, float[]> before = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : classifier.parameters().tensors().entrySet()) {
+            for (Map.Entry<String, Tensor> e : objective.parameters().tensors().entrySet()) {
                 before.put(e.getKey(), e.getValue().toFloatArray());
             }
             long t0 = System.nanoTime();
-            log.apply(ScopedViews.of(classifier), pool);
+            log.apply(ScopedViews.of(objective), pool);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Change change = Change.between(before, classifier.parameters().tensors());
-            return new FinetunedRun(directory, manifest, base, log, recovered.droppedBytes(), classifier, seconds, change);
+            Change change = Change.between(before, objective.parameters().tensors());
+            return new FinetunedRun(directory, manifest, base, log, recovered.droppedBytes(), task, lm, classifier,
+                    seconds, change);
         } catch (IOException | RuntimeException | Error e) {
-            classifier.close();
+            closeQuietly(owned);
             throw e;
         }
     }
@@ -177,9 +216,41 @@ public final class FinetunedRun implements AutoCloseable {
         return droppedBytes;
     }
 
-    /** The classifier holding the finetuned weights. */
+    /**
+     * The encoder classifier holding the finetuned weights.
+     *
+     * @throws IllegalStateException for a decoder run (see {@link #task()})
+     */
     public EncoderClassifier classifier() {
+        if (classifier == null) {
+            throw new IllegalStateException("run " + directory + " trained the decoder " + manifest.model()
+                    + "; use task()");
+        }
         return classifier;
+    }
+
+    /**
+     * The classifier holding the finetuned weights, encoder or decoder.
+     *
+     * @throws IllegalStateException for a causal-LM run (see {@link #lm()})
+     */
+    public ClassifierTask<?> task() {
+        if (task == null) {
+            throw new IllegalStateException("run " + directory + " finetuned " + manifest.model() + " as a causal LM; use lm()");
+        }
+        return task;
+    }
+
+    /**
+     * The causal-LM task holding the finetuned weights.
+     *
+     * @throws IllegalStateException for a classification run
+     */
+    public CausalLmTask lm() {
+        if (lm == null) {
+            throw new IllegalStateException("run " + directory + " is a classification run; use task()");
+        }
+        return lm;
     }
 
     /** How far the replay moved the trainable parameters from the base. */
@@ -197,6 +268,13 @@ public final class FinetunedRun implements AutoCloseable {
      * elsewhere), then the head's class vectors ({@value ClassificationHead#PARAMETER_NAME}).
      */
     public Map<String, Tensor> allTensors() {
+        if (task instanceof DecoderClassifierTask d) {
+            // zoft's decoder names (embed, layers.N.<field>, norm.weight, lm_head): DecoderWeights.named().
+            return new LinkedHashMap<>(d.objective().model().weights().named());
+        }
+        if (lm != null) {
+            return new LinkedHashMap<>(lm.objective().model().weights().named());
+        }
         Map<String, Tensor> m = new LinkedHashMap<>(classifier.model().weights().named());
         m.put(ClassificationHead.PARAMETER_NAME, classifier.head().classVectors());
         return m;
@@ -204,7 +282,7 @@ public final class FinetunedRun implements AutoCloseable {
 
     /** Only the tensors the run trained (the trainable encoder subset and the head), finetuned. */
     public Map<String, Tensor> trainedTensors() {
-        return classifier.parameters().tensors();
+        return objective.parameters().tensors();
     }
 
     /**
@@ -224,6 +302,16 @@ public final class FinetunedRun implements AutoCloseable {
 
     @Override
     public void close() {
-        classifier.close();
+        closeQuietly(resources);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close " + c, e);
+        }
     }
 }

@@ -10,9 +10,9 @@ import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.log.SeedLogWriter;
 import dev.zoft.zo.metrics.RoundMetrics;
 import dev.zoft.zo.params.Update;
+import dev.zoft.zo.task.ClassifierTask;
 import dev.zoft.zo.task.EncoderClassifier;
 import dev.zoft.zo.task.Evaluation;
-import dev.zoft.zo.task.LabelledBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Zeroth-order finetuning of an {@link EncoderClassifier} on one device.
+ * Zeroth-order finetuning of a classifier on one device: an {@link EncoderClassifier}, or any
+ * {@link ClassifierTask} such as a decoder LM through label words
+ * ({@link dev.zoft.zo.task.DecoderClassifierTask}).
  *
  * <pre>{@code
  * Finetuner.Config config = new Finetuner.Config(EstimatorSpec.fedSpzo(2, 4, 1e-3f),
@@ -131,7 +133,7 @@ public final class Finetuner {
         }
     }
 
-    private final EncoderClassifier classifier;
+    private final ClassifierTask<?> task;
     private final WorkerPool pool;
     private final Config config;
 
@@ -140,7 +142,15 @@ public final class Finetuner {
      * @param pool       the pool for the perturbation passes (the classifier's kernels have their own)
      */
     public Finetuner(EncoderClassifier classifier, WorkerPool pool, Config config) {
-        this.classifier = Objects.requireNonNull(classifier, "classifier");
+        this(ClassifierTask.of(Objects.requireNonNull(classifier, "classifier")), pool, config);
+    }
+
+    /**
+     * @param task the classifier to train in place (its current parameters are the start); stays the caller's
+     * @param pool the pool for the perturbation passes (the task's kernels have their own)
+     */
+    public Finetuner(ClassifierTask<?> task, WorkerPool pool, Config config) {
+        this.task = Objects.requireNonNull(task, "task");
         this.pool = Objects.requireNonNull(pool, "pool");
         this.config = Objects.requireNonNull(config, "config");
     }
@@ -155,6 +165,11 @@ public final class Finetuner {
      */
     public Result run(Dataset train, Dataset dev, SeedLog.Header header, Path seedLogFile, Listener listener)
             throws IOException {
+        return run(task, train, dev, header, seedLogFile, listener);
+    }
+
+    private <B> Result run(ClassifierTask<B> classifier, Dataset train, Dataset dev, SeedLog.Header header,
+                           Path seedLogFile, Listener listener) throws IOException {
         Objects.requireNonNull(listener, "listener");
         checkData(train, "training");
         checkData(dev, "dev");
@@ -164,7 +179,7 @@ public final class Finetuner {
         }
         long t0 = System.nanoTime();
         Dataset evalSet = devSubset(dev, config.devSize(), config.seed());
-        List<LabelledBatch> devBatches = classifier.batches(evalSet.texts(), evalSet.labelArray(), config.evalBatchSize());
+        List<B> devBatches = classifier.batches(evalSet.texts(), evalSet.labelArray(), config.evalBatchSize());
 
         SeedLog log = new SeedLog(header);
         List<RoundMetrics> rounds = new ArrayList<>();
@@ -176,9 +191,9 @@ public final class Finetuner {
         Evaluation last = zeroShot;
         try (SeedLogWriter writer = seedLogFile == null ? null : SeedLogWriter.create(seedLogFile, header)) {
             Estimator estimator = config.estimator().create();
-            ZoSgd<LabelledBatch> sgd = new ZoSgd<>(classifier, estimator, config.learningRate().schedule(), pool,
+            ZoSgd<B> sgd = new ZoSgd<>(classifier, estimator, config.learningRate().schedule(), pool,
                     config.seed(), updates -> record(updates, log, writer));
-            Batches batches = new Batches(train);
+            Batches<B> batches = new Batches<>(classifier, train);
             long passes = 0;
             long flops = 0;
             double lossSum = 0;
@@ -236,11 +251,11 @@ public final class Finetuner {
         if (d.isEmpty()) {
             throw new IllegalArgumentException("the " + what + " set " + d.source() + " is empty");
         }
-        int classes = classifier.head().numClasses();
+        int classes = task.numClasses();
         if (d.numLabels() != classes) {
             throw new IllegalArgumentException("the " + what + " set " + d.source() + " has " + d.numLabels()
-                    + " classes " + d.labels().names() + " but the classifier has " + classes + " label prompts "
-                    + classifier.options().labelPrompts());
+                    + " classes " + d.labels().names() + " but the classifier has " + classes + " classes "
+                    + task.classDescriptions());
         }
     }
 
@@ -249,7 +264,8 @@ public final class Finetuner {
     }
 
     /** The training batches: seeded epoch shuffles cut into full batches. */
-    private final class Batches {
+    private final class Batches<B> {
+        private final ClassifierTask<B> classifier;
         private final Dataset train;
         private final int size;
         private long epoch = -1;
@@ -257,12 +273,13 @@ public final class Finetuner {
         private int[] orderLabels;
         private int next;
 
-        Batches(Dataset train) {
+        Batches(ClassifierTask<B> classifier, Dataset train) {
+            this.classifier = classifier;
             this.train = train;
             this.size = Math.min(config.batchSize(), train.size());
         }
 
-        LabelledBatch next() {
+        B next() {
             if (order == null || next + size > order.size()) {
                 epoch++;
                 order = train.shuffled(Seeds.derive(config.seed(), EPOCH_DOMAIN, epoch));

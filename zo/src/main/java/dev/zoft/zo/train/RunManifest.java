@@ -6,7 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.zoft.zo.log.SeedLog;
+import dev.zoft.zo.task.CausalLmTask;
 import dev.zoft.zo.task.ClassifierOptions;
+import dev.zoft.zo.task.ClassifierTask;
+import dev.zoft.zo.task.DecoderClassifierOptions;
+import dev.zoft.zo.task.DecoderClassifierTask;
+import dev.zoft.zo.task.DecoderSubset;
 import dev.zoft.zo.task.EncoderClassifier;
 import dev.zoft.zo.task.TrainableSubset;
 import java.io.IOException;
@@ -46,14 +51,27 @@ import java.util.Objects;
  * @param devData         where the dev data came from
  * @param seedLog         the seed log's file name, relative to the manifest
  * @param createdAt       ISO-8601 instant the run started
+ * @param decoderTemplate null for the encoder (MiniLM) path; for a decoder LM classifying through
+ *                        label words, its prompt template: {@code model} is then the model's path,
+ *                        {@code labelPrompts} the label words, {@code trainableSubset} a
+ *                        {@link DecoderSubset} spec and {@code temperature} unused (0). Absent
+ *                        in manifests written before decoders, read as null.
+ * @param decoderTask     null for the encoder path, {@value #TASK_CLASSIFY} for label-word
+ *                        classification (with {@code decoderTemplate}), {@value #TASK_LM} for
+ *                        causal-LM finetuning on text chunks: then {@code maxTokens} is the chunk
+ *                        length and the label lists are empty. Absent in older manifests, read as null.
  */
 public record RunManifest(int formatVersion, String model, String weightsSha256, String trainableSubset,
                           List<String> labelPrompts, List<String> labelNames, double temperature, int splitLayer,
                           int maxTokens, long parameterCount, EstimatorSpec estimator, LearningRateSpec learningRate,
                           long seed, int batchSize, long steps, int evalEvery, String trainData, String devData,
-                          String seedLog, String createdAt) {
+                          String seedLog, String createdAt, String decoderTemplate, String decoderTask) {
 
     public static final int FORMAT_VERSION = 1;
+    /** {@link #decoderTask()} of a decoder label-word classification run. */
+    public static final String TASK_CLASSIFY = "classify";
+    /** {@link #decoderTask()} of a decoder causal-LM run. */
+    public static final String TASK_LM = "lm";
     /** The manifest's file name in a run directory. */
     public static final String FILE_NAME = "manifest.json";
     /** The seed log's file name in a run directory. */
@@ -90,8 +108,91 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
         if (seedLog.contains("/") || seedLog.contains("\\") || seedLog.equals("..")) {
             throw new IllegalArgumentException("the seed log must be a file name next to the manifest, got '" + seedLog + "'");
         }
-        // Validates the subset, prompts, temperature and token cap by ClassifierOptions' rules.
-        new ClassifierOptions(labelPrompts, temperature, splitLayer, TrainableSubset.parse(trainableSubset), maxTokens);
+        if (decoderTask != null && !decoderTask.equals(TASK_CLASSIFY) && !decoderTask.equals(TASK_LM)) {
+            throw new IllegalArgumentException("unknown decoder task '" + decoderTask + "' (classify or lm)");
+        }
+        if (TASK_LM.equals(decoderTask)) {
+            if (decoderTemplate != null || !labelPrompts.isEmpty()) {
+                throw new IllegalArgumentException("a causal-LM run has no prompt template and no label words");
+            }
+            DecoderSubset.parse(trainableSubset);
+            if (maxTokens < 2) {
+                throw new IllegalArgumentException("causal-LM chunks need at least 2 tokens, got " + maxTokens);
+            }
+        } else if (TASK_CLASSIFY.equals(decoderTask) && decoderTemplate == null) {
+            throw new IllegalArgumentException("a decoder classification run needs its prompt template");
+        } else if (decoderTemplate == null) {
+            // Validates the subset, prompts, temperature and token cap by ClassifierOptions' rules.
+            new ClassifierOptions(labelPrompts, temperature, splitLayer, TrainableSubset.parse(trainableSubset), maxTokens);
+        } else {
+            new DecoderClassifierOptions(decoderTemplate, labelPrompts, DecoderSubset.parse(trainableSubset), splitLayer,
+                    maxTokens);
+        }
+    }
+
+    /** An encoder (MiniLM) run's manifest. */
+    public RunManifest(int formatVersion, String model, String weightsSha256, String trainableSubset,
+                       List<String> labelPrompts, List<String> labelNames, double temperature, int splitLayer,
+                       int maxTokens, long parameterCount, EstimatorSpec estimator, LearningRateSpec learningRate,
+                       long seed, int batchSize, long steps, int evalEvery, String trainData, String devData,
+                       String seedLog, String createdAt) {
+        this(formatVersion, model, weightsSha256, trainableSubset, labelPrompts, labelNames, temperature, splitLayer,
+                maxTokens, parameterCount, estimator, learningRate, seed, batchSize, steps, evalEvery, trainData, devData,
+                seedLog, createdAt, null, null);
+    }
+
+    /** The manifest of a run of {@code task}: {@link #of} for an encoder, {@link #ofDecoder} for a decoder. */
+    public static RunManifest of(String model, byte[] weightsSha256, ClassifierTask<?> task, List<String> labelNames,
+                                 Finetuner.Config config, String trainData, String devData) {
+        if (task instanceof DecoderClassifierTask d) {
+            return ofDecoder(model, weightsSha256, d, labelNames, config, trainData, devData);
+        }
+        EncoderClassifier e = task.encoder().orElseThrow(
+                () -> new IllegalArgumentException("no manifest form for a " + task.getClass().getSimpleName()));
+        return of(model, weightsSha256, e, labelNames, config, trainData, devData);
+    }
+
+    /** The manifest of a run of a decoder label-word classifier {@code task} over the base at {@code model}. */
+    public static RunManifest ofDecoder(String model, byte[] weightsSha256, DecoderClassifierTask task,
+                                        List<String> labelNames, Finetuner.Config config, String trainData,
+                                        String devData) {
+        DecoderClassifierOptions o = task.options();
+        return new RunManifest(FORMAT_VERSION, model, HexFormat.of().formatHex(weightsSha256), o.subset().spec(),
+                o.labelWords(), labelNames, 0, task.splitLayer(), o.maxTokens(), task.parameters().size(),
+                config.estimator(), config.learningRate(), config.seed(), config.batchSize(), config.steps(),
+                config.evalEvery(), trainData, devData, SEED_LOG_FILE_NAME, java.time.Instant.now().toString(),
+                o.template(), TASK_CLASSIFY);
+    }
+
+    /** The manifest of a causal-LM run of {@code task} over the base at {@code model}. */
+    public static RunManifest ofLm(String model, byte[] weightsSha256, CausalLmTask task, Finetuner.Config config,
+                                   String trainData, String devData) {
+        return new RunManifest(FORMAT_VERSION, model, HexFormat.of().formatHex(weightsSha256), task.subset().spec(),
+                List.of(), List.of(), 0, task.splitLayer(), task.chunkTokens(), task.parameters().size(),
+                config.estimator(), config.learningRate(), config.seed(), config.batchSize(), config.steps(),
+                config.evalEvery(), trainData, devData, SEED_LOG_FILE_NAME, java.time.Instant.now().toString(), null,
+                TASK_LM);
+    }
+
+    /** Whether the run finetuned a decoder as a causal LM. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isLm() {
+        return TASK_LM.equals(decoderTask);
+    }
+
+    /** Whether the run trained a decoder LM through label words. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isDecoder() {
+        return decoderTemplate != null || isLm();
+    }
+
+    /** The decoder task options to rebuild the run's classifier with. */
+    public DecoderClassifierOptions decoderOptions() {
+        if (decoderTemplate == null) {
+            throw new IllegalStateException("the run trained the encoder " + model + ", not a decoder");
+        }
+        return new DecoderClassifierOptions(decoderTemplate, labelPrompts, DecoderSubset.parse(trainableSubset), splitLayer,
+                maxTokens);
     }
 
     /** The manifest of a run of {@code classifier} (already built, so its split is resolved) over {@code base}. */
@@ -107,6 +208,9 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
 
     /** The task options to rebuild the run's classifier with. */
     public ClassifierOptions classifierOptions() {
+        if (isDecoder()) {
+            throw new IllegalStateException("the run trained the decoder " + model + ", not an encoder classifier");
+        }
         return new ClassifierOptions(labelPrompts, temperature, splitLayer, TrainableSubset.parse(trainableSubset), maxTokens);
     }
 
@@ -118,6 +222,13 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
 
     /** The task as the seed log's free-text split field records it. */
     public String splitDescription() {
+        if (isLm()) {
+            return "decoder lm subset=" + trainableSubset + " split=" + splitLayer + " chunkTokens=" + maxTokens;
+        }
+        if (decoderTemplate != null) {
+            return "decoder subset=" + trainableSubset + " split=" + splitLayer + " maxTokens=" + maxTokens
+                    + " template=" + decoderTemplate + " labelWords=" + labelPrompts;
+        }
         return "subset=" + trainableSubset + " split=" + splitLayer + " maxTokens=" + maxTokens + " temperature="
                 + temperature + " prompts=" + labelPrompts;
     }
@@ -148,7 +259,16 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
             throw new NoSuchFileException(file.toString(), null, "no such run manifest");
         }
         try {
-            return JSON.readValue(file.toFile(), RunManifest.class);
+            com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(file.toFile());
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                // Keys added with decoders: a manifest written before them is an encoder run.
+                for (String key : List.of("decoderTemplate", "decoderTask")) {
+                    if (!o.has(key)) {
+                        o.putNull(key);
+                    }
+                }
+            }
+            return JSON.treeToValue(tree, RunManifest.class);
         } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IOException(file + ": not a valid run manifest: " + cause.getMessage(), e);
