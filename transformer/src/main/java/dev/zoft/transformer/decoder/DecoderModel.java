@@ -59,7 +59,6 @@ public final class DecoderModel implements AutoCloseable {
     private Tensor ropeCos;
     private Tensor ropeSin;
     private DecoderScratch scratch;
-    private float[] ropeFreqFactors;
     private boolean closed;
 
     /** A model over {@code weights}; the caller keeps ownership of the weights' memory and the kernels. */
@@ -101,8 +100,8 @@ public final class DecoderModel implements AutoCloseable {
     /**
      * A model over an open checkpoint (its config, RoPE layout and tensors). When {@code own} the
      * model closes the checkpoint. Llama-3 frequency factors stored as a tensor (llama.cpp's
-     * {@code rope_freqs.weight}, named by the config key {@code rope_freq_factors}) divide RoPE's
-     * inverse frequencies.
+     * {@code rope_freqs.weight}, named by the config key {@code rope_freq_factors}) travel with the
+     * {@link DecoderWeights} and divide RoPE's inverse frequencies.
      */
     public static DecoderModel load(DecoderCheckpoint checkpoint, Kernels kernels, boolean own) {
         DecoderConfig config = DecoderConfig.of(checkpoint);
@@ -111,14 +110,10 @@ public final class DecoderModel implements AutoCloseable {
             m.owned.add(checkpoint);
         }
         var factors = checkpoint.config().get("rope_freq_factors");
-        if (factors != null && !factors.isNull()) {
-            Tensor t = checkpoint.tensors().find(factors.asText()).orElse(null);
-            if (t == null || t.numel() != config.headDim() / 2) {
-                m.close();
-                throw new IllegalArgumentException(checkpoint.source() + ": rope frequency factors '" + factors.asText()
-                        + "' must be a tensor of headDim/2 = " + config.headDim() / 2 + " values, got " + t);
-            }
-            m.ropeFreqFactors = t.toFloatArray();
+        if (factors != null && !factors.isNull() && m.weights.ropeFreqFactors() == null) {
+            m.close();
+            throw new IllegalArgumentException(checkpoint.source() + ": the config names rope frequency factors '"
+                    + factors.asText() + "' but the weights have no " + DecoderCheckpoint.ROPE_FREQS);
         }
         return m;
     }
@@ -451,9 +446,10 @@ public final class DecoderModel implements AutoCloseable {
                 Integer.MAX_VALUE, 2 * ropeCos.dim(0))));
         int half = config.headDim() / 2;
         double[] inv = config.ropeInverseFrequencies();
-        if (ropeFreqFactors != null) {
+        if (weights.ropeFreqFactors() != null) {
+            float[] factors = weights.ropeFreqFactors().toFloatArray();
             for (int i = 0; i < half; i++) {
-                inv[i] /= ropeFreqFactors[i];
+                inv[i] /= factors[i];
             }
         }
         float[] cos = new float[Math.multiplyExact(rows, half)];

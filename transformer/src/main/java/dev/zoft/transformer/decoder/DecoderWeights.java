@@ -2,6 +2,7 @@ package dev.zoft.transformer.decoder;
 
 import dev.zoft.tensor.DType;
 import dev.zoft.tensor.Tensor;
+import dev.zoft.weights.DecoderCheckpoint;
 import dev.zoft.transformer.decoder.DecoderConfig.Architecture;
 
 import java.lang.foreign.Arena;
@@ -31,9 +32,12 @@ import java.util.function.Function;
  * @param finalNormWeight    the last norm's scale {@code [H]}
  * @param finalNormBias      the last LayerNorm's shift, null for RMSNorm
  * @param lmHead             {@code [vocab × H]}; the same tensor as tokenEmbeddings when tied
+ * @param ropeFreqFactors    Llama-3 RoPE frequency divisors {@code [headDim/2]} as llama.cpp stores
+ *                           them ({@code rope_freqs.weight}), or null (then the config's scaling, if
+ *                           any, gives the frequencies); a constant, never trained
  */
 public record DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, List<Layer> layers,
-                             Tensor finalNormWeight, Tensor finalNormBias, Tensor lmHead) {
+                             Tensor finalNormWeight, Tensor finalNormBias, Tensor lmHead, Tensor ropeFreqFactors) {
 
     /** One decoder layer. */
     public record Layer(Tensor attnNormWeight, Tensor attnNormBias,
@@ -46,6 +50,12 @@ public record DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, 
 
     public DecoderWeights {
         layers = List.copyOf(layers);
+    }
+
+    /** Weights without stored RoPE frequency factors. */
+    public DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, List<Layer> layers,
+                          Tensor finalNormWeight, Tensor finalNormBias, Tensor lmHead) {
+        this(tokenEmbeddings, positionEmbeddings, layers, finalNormWeight, finalNormBias, lmHead, null);
     }
 
     /**
@@ -95,7 +105,15 @@ public record DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, 
         } else {
             head = g.get("lm_head.weight", c.vocabSize(), h);
         }
-        return new DecoderWeights(embed, null, layers, g.get(p + "norm.weight", h), null, head);
+        Tensor freqs = g.lookup().apply(DecoderCheckpoint.ROPE_FREQS);
+        if (freqs != null) {
+            if (freqs.numel() != c.headDim() / 2) {
+                throw new IllegalArgumentException(g.source() + ": '" + DecoderCheckpoint.ROPE_FREQS + "' must hold headDim/2 = "
+                        + c.headDim() / 2 + " RoPE frequency factors, has " + freqs.numel());
+            }
+            freqs = freqs.toF32(g.arena());
+        }
+        return new DecoderWeights(embed, null, layers, g.get(p + "norm.weight", h), null, head, freqs);
     }
 
     private static DecoderWeights gpt2(DecoderConfig c, Getter g) {
@@ -249,7 +267,7 @@ public record DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, 
         }
         Tensor embed = swap.apply(tokenEmbeddings);
         return new DecoderWeights(embed, swap.apply(positionEmbeddings), newLayers, swap.apply(finalNormWeight),
-                swap.apply(finalNormBias), tied() ? embed : swap.apply(lmHead));
+                swap.apply(finalNormBias), tied() ? embed : swap.apply(lmHead), ropeFreqFactors);
     }
 
     /** Number of parameters (elements of every distinct tensor). */

@@ -83,6 +83,16 @@ class DecoderGgufTest {
             float worst = DecoderGoldenTest.worstLogitDiff(f, batch, model.logits(batch, arena).toFloatArray());
             assertTrue(worst <= DecoderGoldenTest.TOLERANCE, name + " from GGUF: logits differ from PyTorch by " + worst);
             assertEquals(f.loss(), model.causalLmLoss(batch, batch.nextTokenLabels()), 1e-4 * Math.max(1, f.loss()));
+            // What a ZO task builds: a model over the weights with trainable copies swapped in. The
+            // stored RoPE factors travel with the weights, so it computes the same logits bit for bit.
+            DecoderWeights w = model.weights();
+            try (Arena copies = Arena.ofShared();
+                 DecoderModel retrained = new DecoderModel(model.config(),
+                         w.withReplaced(java.util.Map.of("norm.weight", w.finalNormWeight().toF32(copies))), model.kernels())) {
+                assertEquals(name.equals("llama3_rope_scaling"), w.ropeFreqFactors() != null);
+                assertTrue(java.util.Arrays.equals(model.logits(batch, arena).toFloatArray(),
+                        retrained.logits(batch, arena).toFloatArray()), name + ": a model over replaced weights differs");
+            }
         }
     }
 

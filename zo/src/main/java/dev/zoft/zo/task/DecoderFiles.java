@@ -89,12 +89,6 @@ final class DecoderFiles implements AutoCloseable {
         }
         Arena arena = Arena.ofShared();
         try {
-            if (ck.config().hasNonNull("rope_freq_factors")) {
-                // DecoderObjective builds its model from DecoderWeights, which do not carry llama.cpp's
-                // rope_freqs tensor: training would silently use unscaled RoPE.
-                throw new IllegalArgumentException(model + ": Llama-3 RoPE frequency factors stored as a GGUF tensor ("
-                        + DecoderCheckpoint.ROPE_FREQS + ") are not supported for finetuning yet; use the Hugging Face folder");
-            }
             DecoderConfig config = DecoderConfig.of(ck);
             if (tokenizer.vocabSize() > config.vocabSize()) {
                 throw new IllegalArgumentException(model + ": the tokenizer has " + tokenizer.vocabSize()
