@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same causal-LM losses and label-word log-probabilities; at every vector width and the
  * scalar twin.
  */
+@org.junit.jupiter.api.Tag("mixed-widths")
 class DecoderGoldenTest {
     static final float TOLERANCE = 1e-4f;
     private static final WorkerPool POOL = WorkerPool.create(2);

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * z, the kernels and the loss are deterministic); and FedSPZO's block-1 reuse must give the same
  * loss as the full forward.
  */
+@org.junit.jupiter.api.Tag("mixed-widths")
 class DecoderZoTest {
     /** The trajectory is pinned at one width (Vector API arithmetic is exact IEEE, so the same bits on any host). */
     static final VectorWidth PINNED_WIDTH = VectorWidth.W256;
