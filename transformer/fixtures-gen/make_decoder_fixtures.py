@@ -12,7 +12,7 @@ agree to about 1e-5.
 Run with Debian's python (PyTorch 1.13):
 
     /usr/bin/python3 transformer/fixtures-gen/make_decoder_fixtures.py \
-        --out transformer/src/test/resources/decoder
+        --out transformer/src/test/resources/fixtures/decoder
 
 Also: --stories PATH/stories260K.bin writes stories260K_expected.json, the logits of the
 llama2.c checkpoint read directly from its .bin (see read_llama2c).

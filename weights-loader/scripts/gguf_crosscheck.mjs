@@ -3,8 +3,8 @@
 //
 //   npm install --prefix /tmp/hfgguf @huggingface/gguf@0.4.6
 //   NODE_PATH=/tmp/hfgguf/node_modules node scripts/gguf_crosscheck.mjs \
-//       src/test/resources/dev/zoft/weights/gguf/crosscheck.gguf \
-//       > src/test/resources/dev/zoft/weights/gguf/crosscheck.hf-gguf.json
+//       src/test/resources/fixtures/gguf/crosscheck.gguf \
+//       > src/test/resources/fixtures/gguf/crosscheck.hf-gguf.json
 //
 // The .gguf itself is written by GgufCrosscheckTest (run it with -Dzoft.regenerate.fixtures=true).
 import { createRequire } from "node:module";

@@ -1,4 +1,4 @@
-"""Writes src/test/resources/dev/zoft/weights/reference.safetensors with the reference safetensors
+"""Writes src/test/resources/fixtures/reference.safetensors with the reference safetensors
 library (pip package `safetensors`, numpy backend), so that the Java reader is tested against a
 file it did not write itself. Values are simple formulas the test recomputes.
 
@@ -13,4 +13,4 @@ tensors = {
     "position_ids": np.arange(5, dtype=np.int64).reshape(1, 5),
     "scalar": np.array(3.25, dtype=np.float32),
 }
-save_file(tensors, "src/test/resources/dev/zoft/weights/reference.safetensors", metadata={"format": "np", "origin": "zoft test"})
+save_file(tensors, "src/test/resources/fixtures/reference.safetensors", metadata={"format": "np", "origin": "zoft test"})

@@ -205,7 +205,7 @@ class SafetensorsTest {
     /** A file written by the reference implementation (scripts/make_reference_safetensors.py). */
     @Test
     void readsAFileWrittenByTheReferenceLibrary() throws Exception {
-        Path f = Path.of(SafetensorsTest.class.getResource("reference.safetensors").toURI());
+        Path f = Path.of(SafetensorsTest.class.getResource("/fixtures/reference.safetensors").toURI());
         try (TensorStore s = Safetensors.open(f)) {
             assertEquals(Map.of("format", "np", "origin", "zoft test"), s.metadata());
             assertEquals(List.of("linear.weight", "scalar", "norm.bias"), List.copyOf(s.names()));

@@ -26,7 +26,7 @@ record DecoderFixture(String name, Path folder, List<int[]> sequences, List<floa
     static final List<String> MODELS = List.of("llama_gqa_tied", "qwen2_qkv_bias", "llama3_rope_scaling", "gpt2", "opt");
 
     static DecoderFixture load(String name) {
-        Path folder = resourceFolder("/decoder/" + name + "/config.json");
+        Path folder = resourceFolder("/fixtures/decoder/" + name + "/config.json");
         return parse(name, folder, folder.resolve("expected.json"));
     }
 

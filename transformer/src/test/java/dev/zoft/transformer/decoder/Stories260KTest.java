@@ -46,7 +46,7 @@ class Stories260KTest {
     }
 
     static DecoderFixture expected() {
-        Path folder = DecoderFixture.resourceFolder("/decoder/stories260K_expected.json");
+        Path folder = DecoderFixture.resourceFolder("/fixtures/decoder/stories260K_expected.json");
         return DecoderFixture.parse("stories260K", folder, folder.resolve("stories260K_expected.json"));
     }
 

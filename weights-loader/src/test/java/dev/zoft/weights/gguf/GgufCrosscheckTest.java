@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * still produce that file byte for byte.
  */
 class GgufCrosscheckTest {
-    private static final String RESOURCE = "/dev/zoft/weights/gguf/";
+    private static final String RESOURCE = "/fixtures/gguf/";
     private static final FuzzFiles FILES = new FuzzFiles("zoft-gguf-xc");
 
     @AfterAll
