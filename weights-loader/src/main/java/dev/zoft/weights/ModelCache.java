@@ -105,11 +105,11 @@ public final class ModelCache {
                     throw new WeightFormatException(url.toString(), "SHA-256 " + actual + " differs from the expected "
                             + expectedSha + " of " + resource.coordinates());
                 }
-                SafetensorsWriter.moveIntoPlace(tmp, target);
+                AtomicFileWrite.moveIntoPlace(tmp, target);
                 Path recordTmp = Files.createTempFile(target.getParent(), "." + record.getFileName() + ".", ".tmp");
                 Files.writeString(recordTmp, actual + " " + size + "\n", StandardCharsets.US_ASCII);
                 shareable(recordTmp);
-                SafetensorsWriter.moveIntoPlace(recordTmp, record);
+                AtomicFileWrite.moveIntoPlace(recordTmp, record);
                 return target;
             } finally {
                 Files.deleteIfExists(tmp);

@@ -12,10 +12,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,11 +59,7 @@ public final class SafetensorsWriter {
         // Stable sort: larger elements first keeps every tensor aligned to its element size.
         ordered.sort(Comparator.comparingInt((Map.Entry<String, Tensor> e) -> -e.getValue().dtype().byteSize()));
         byte[] header = header(ordered, metadata);
-        Path tmp = null;
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        AtomicFileWrite.write(file, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
                 writeFully(ch, len);
@@ -78,19 +72,7 @@ public final class SafetensorsWriter {
                 }
                 ch.force(true);
             }
-            moveIntoPlace(tmp, file);
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temporary file has a dot name and is harmless
-                }
-            }
-        }
+        });
     }
 
     /**
@@ -153,13 +135,7 @@ public final class SafetensorsWriter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try {
-            Path tmp = Files.createTempFile(index.toAbsolutePath().getParent(), "." + index.getFileName() + ".", ".tmp");
-            Files.write(tmp, out.toByteArray());
-            moveIntoPlace(tmp, index);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + index + ": " + e.getMessage(), e);
-        }
+        AtomicFileWrite.write(index, tmp -> Files.write(tmp, out.toByteArray()));
     }
 
     /** The JSON header, space-padded so that {@code 8 + length} is a multiple of 8. */
@@ -213,12 +189,4 @@ public final class SafetensorsWriter {
         }
     }
 
-    /** Moves a fully written temporary file over {@code target}, atomically where the file system can. */
-    public static void moveIntoPlace(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
 }

@@ -1,16 +1,14 @@
 package dev.zoft.weights.gguf;
 
 import dev.zoft.tensor.Tensor;
-import dev.zoft.weights.SafetensorsWriter;
+import dev.zoft.weights.AtomicFileWrite;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -201,11 +199,7 @@ public final class GgufWriter {
     /** Writes the file (replacing any file at {@code file}). */
     public void write(Path file) {
         byte[] header = header();
-        Path tmp = null;
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        AtomicFileWrite.write(file, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeFully(ch, ByteBuffer.wrap(header));
                 long position = header.length;
@@ -219,19 +213,7 @@ public final class GgufWriter {
                 }
                 ch.force(true);
             }
-            SafetensorsWriter.moveIntoPlace(tmp, file);
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temporary file has a dot name and is harmless
-                }
-            }
-        }
+        });
     }
 
     private long pad(FileChannel ch, long position) throws IOException {

@@ -1,12 +1,11 @@
 package dev.zoft.weights.llama2c;
 
 import dev.zoft.tensor.Tensor;
-import dev.zoft.weights.SafetensorsWriter;
+import dev.zoft.weights.AtomicFileWrite;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,11 +30,7 @@ public final class Llama2cWriter {
         if (version != 0 && version != 1) {
             throw new IllegalArgumentException("llama2.c version " + version + " cannot be written (0 or 1)");
         }
-        Path tmp = null;
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        AtomicFileWrite.write(file, tmp -> {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 int vocab = config.sharedClassifier() || version == 1 ? config.vocabSize() : -config.vocabSize();
                 if (version == 1) {
@@ -66,19 +61,7 @@ public final class Llama2cWriter {
                     }
                 }
             }
-            SafetensorsWriter.moveIntoPlace(tmp, file);
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-        }
+        });
     }
 
     private static void freqCis(OutputStream out, Llama2cConfig c) throws IOException {
