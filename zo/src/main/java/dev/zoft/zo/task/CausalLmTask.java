@@ -2,8 +2,6 @@ package dev.zoft.zo.task;
 
 import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.transformer.decoder.DecoderBatch;
-import dev.zoft.zo.SplitObjective;
-import dev.zoft.zo.params.ParameterView;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,17 +22,14 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public final class CausalLmTask implements SplitObjective<CausalLmObjective.Batch>, AutoCloseable {
-    private final DecoderFiles files;
+public final class CausalLmTask extends DecoderTask<CausalLmObjective.Batch, CausalLmObjective> {
     private final DecoderSubset subset;
     private final int chunkTokens;
-    private final CausalLmObjective objective;
 
     private CausalLmTask(DecoderFiles files, DecoderSubset subset, int chunkTokens, CausalLmObjective objective) {
-        this.files = files;
+        super(files, objective);
         this.subset = subset;
         this.chunkTokens = chunkTokens;
-        this.objective = objective;
     }
 
     /**
@@ -72,7 +67,7 @@ public final class CausalLmTask implements SplitObjective<CausalLmObjective.Batc
      * @throws IllegalArgumentException if the text has fewer than 2 tokens
      */
     public List<int[]> chunks(String text) {
-        int[] ids = files.tokenizer.encode(text, false).ids();
+        int[] ids = files().tokenizer.encode(text, false).ids();
         if (ids.length < 2) {
             throw new IllegalArgumentException("the text has " + ids.length + " tokens; a causal-LM chunk needs 2");
         }
@@ -105,7 +100,7 @@ public final class CausalLmTask implements SplitObjective<CausalLmObjective.Batc
             List<int[]> part = chunks.subList(from, Math.min(chunks.size(), from + batchSize));
             CausalLmObjective.Batch b = batch(part);
             long n = b.labelled();
-            sum += objective.loss(b) * n;
+            sum += objective().loss(b) * n;
             targets += n;
         }
         return targets == 0 ? Double.NaN : sum / targets;
@@ -120,57 +115,10 @@ public final class CausalLmTask implements SplitObjective<CausalLmObjective.Batc
     }
 
     public int splitLayer() {
-        return objective.splitLayer();
+        return objective().splitLayer();
     }
 
     public Path source() {
-        return files.source;
-    }
-
-    /** The objective (its model computes with the trainable copies). */
-    public CausalLmObjective objective() {
-        return objective;
-    }
-
-    @Override
-    public ParameterView parameters() {
-        return objective.parameters();
-    }
-
-    @Override
-    public ParameterView block1() {
-        return objective.block1();
-    }
-
-    @Override
-    public ParameterView block2() {
-        return objective.block2();
-    }
-
-    @Override
-    public BlockState forwardBlock1(CausalLmObjective.Batch batch) {
-        return objective.forwardBlock1(batch);
-    }
-
-    @Override
-    public double lossFromBlock1(BlockState state, CausalLmObjective.Batch batch) {
-        return objective.lossFromBlock1(state, batch);
-    }
-
-    @Override
-    public long block1Flops(CausalLmObjective.Batch batch) {
-        return objective.block1Flops(batch);
-    }
-
-    @Override
-    public long block2Flops(CausalLmObjective.Batch batch) {
-        return objective.block2Flops(batch);
-    }
-
-    /** Frees the trainable copies, the loader's copies and the mapped checkpoint. */
-    @Override
-    public void close() {
-        objective.close();
-        files.close();
+        return files().source;
     }
 }

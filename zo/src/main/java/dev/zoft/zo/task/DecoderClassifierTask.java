@@ -3,7 +3,6 @@ package dev.zoft.zo.task;
 import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.tokenizer.HfTokenizer;
 import dev.zoft.transformer.decoder.DecoderBatch;
-import dev.zoft.zo.params.ParameterView;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,18 +32,16 @@ import java.util.Objects;
  * <p><b>Label words</b> must each be one token. A word with a leading space that is not one token
  * is tried without it, since SentencePiece vocabularies carry the space as {@code ▁} themselves.
  */
-public final class DecoderClassifierTask implements ClassifierTask<LabelWordClassifier.Batch> {
-    private final DecoderFiles files;
+public final class DecoderClassifierTask extends DecoderTask<LabelWordClassifier.Batch, LabelWordClassifier>
+        implements ClassifierTask<LabelWordClassifier.Batch> {
     private final DecoderClassifierOptions options;
     private final int[] labelWordIds;
-    private final LabelWordClassifier objective;
 
     private DecoderClassifierTask(DecoderFiles files, DecoderClassifierOptions options, int[] labelWordIds,
                                   LabelWordClassifier objective) {
-        this.files = files;
+        super(files, objective);
         this.options = options;
         this.labelWordIds = labelWordIds;
-        this.objective = objective;
     }
 
     /**
@@ -96,7 +93,7 @@ public final class DecoderClassifierTask implements ClassifierTask<LabelWordClas
 
     /** The model file or folder. */
     public Path source() {
-        return files.source;
+        return files().source;
     }
 
     /** The options with the split resolved. */
@@ -110,17 +107,13 @@ public final class DecoderClassifierTask implements ClassifierTask<LabelWordClas
     }
 
     public HfTokenizer tokenizer() {
-        return files.tokenizer;
+        return files().tokenizer;
     }
 
-    /** The scoring objective (its model computes with the trainable copies). */
-    public LabelWordClassifier objective() {
-        return objective;
-    }
 
     /** The prompt token ids of one text: template filled, special tokens as the model wants, the last maxTokens kept. */
     public int[] promptIds(String text) {
-        int[] ids = files.tokenizer.encode(options.prompt(text), files.addSpecialTokens).ids();
+        int[] ids = files().tokenizer.encode(options.prompt(text), files().addSpecialTokens).ids();
         if (ids.length == 0) {
             throw new IllegalArgumentException("the prompt of '" + text + "' has no tokens");
         }
@@ -145,7 +138,7 @@ public final class DecoderClassifierTask implements ClassifierTask<LabelWordClas
         int total = 0;
         double lossSum = 0;
         for (LabelWordClassifier.Batch b : batches) {
-            float[][] logits = objective.logits(b);
+            float[][] logits = objective().logits(b);
             int[] labels = b.labels();
             for (int i = 0; i < labels.length; i++) {
                 if (labels[i] < 0 || labels[i] >= labelWordIds.length) {
@@ -178,53 +171,11 @@ public final class DecoderClassifierTask implements ClassifierTask<LabelWordClas
 
     @Override
     public int splitLayer() {
-        return objective.splitLayer();
+        return objective().splitLayer();
     }
 
     @Override
     public void restoreInitial() {
-        objective.restoreInitial();
-    }
-
-    @Override
-    public ParameterView parameters() {
-        return objective.parameters();
-    }
-
-    @Override
-    public ParameterView block1() {
-        return objective.block1();
-    }
-
-    @Override
-    public ParameterView block2() {
-        return objective.block2();
-    }
-
-    @Override
-    public BlockState forwardBlock1(LabelWordClassifier.Batch batch) {
-        return objective.forwardBlock1(batch);
-    }
-
-    @Override
-    public double lossFromBlock1(BlockState state, LabelWordClassifier.Batch batch) {
-        return objective.lossFromBlock1(state, batch);
-    }
-
-    @Override
-    public long block1Flops(LabelWordClassifier.Batch batch) {
-        return objective.block1Flops(batch);
-    }
-
-    @Override
-    public long block2Flops(LabelWordClassifier.Batch batch) {
-        return objective.block2Flops(batch);
-    }
-
-    /** Frees the trainable copies, the loader's copies and the mapped checkpoint. */
-    @Override
-    public void close() {
-        objective.close();
-        files.close();
+        objective().restoreInitial();
     }
 }
