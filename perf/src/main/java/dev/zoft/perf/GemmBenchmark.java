@@ -42,11 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GemmBenchmark {
 
     /** M: tokens in the batch. */
-    @Param({"512", "2048"})
+    @Param({"1024", "512", "2048"})
     public int tokens;
 
     /** K × N of the Linear layer (in features × out features). */
-    @Param({"384x384", "384x1536", "1536x384"})
+    @Param({"384x1536", "768x3072", "384x384", "1536x384"})
     public String shape;
 
     /** Worker threads, the caller included. */

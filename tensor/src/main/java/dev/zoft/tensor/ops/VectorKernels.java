@@ -20,22 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  * (the normal case) the call is monomorphic, inlined and constant-folded. Tests that mix widths in
  * one JVM stay correct, only slower.
  *
- * <p>GEMM ({@link #matmulTransposed}): w [N × K] is packed, one panel of {@code NR = 3·lanes}
- * output columns at a time, into a k-major buffer {@code pack[k·NR + j] = w[n0 + j, k]} (zero
- * padded past N). A 4 × 3-vector micro-kernel then keeps 12 accumulators in registers and, per k,
- * loads 3 weight vectors once and reuses them for 4 token rows (broadcast {@code x[m, k]}, FMA).
- * Each output element is {@code fma}-accumulated over k = 0…K−1 from zero, then the bias is added:
- * the same operations whatever row block, panel or thread computes it, so results are identical
- * for every thread count. Work is split by row blocks, or by panels when there are too few rows.
+ * <p>GEMM ({@link #matmulTransposed}) is {@link PackedGemm}: cache-blocked, packed, a 6 × 2-vector
+ * register tile, and bit-identical for every thread count.
  */
 public abstract sealed class VectorKernels implements Kernels
         permits VectorKernels.W128, VectorKernels.W256, VectorKernels.W512 {
 
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    /** Token rows per GEMM micro-kernel. */
-    static final int MR = 4;
-    /** Vectors of output columns per GEMM micro-kernel. */
-    static final int NV = 3;
     private static final float INV_SQRT2 = 0.70710678118654752f;
     /** {@link Erf#P} rounded to float, for the vector GELU. */
     private static final float P0 = (float) Erf.P[0], P1 = (float) Erf.P[1], P2 = (float) Erf.P[2],
@@ -44,10 +35,9 @@ public abstract sealed class VectorKernels implements Kernels
     /** Query rows per attention block: four independent FMA chains share each K and V load. */
     static final int QB = 4;
 
-    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[0]);
-
     private final WorkerPool pool;
     private final VectorWidth width;
+    private final PackedGemm gemm;
 
     VectorKernels(VectorWidth width, WorkerPool pool) {
         if (pool == null) {
@@ -55,6 +45,7 @@ public abstract sealed class VectorKernels implements Kernels
         }
         this.width = width;
         this.pool = pool;
+        this.gemm = PackedGemm.of(width);
     }
 
     /** Vector kernels at {@code width}, which must not be {@link VectorWidth#SCALAR}. */
@@ -85,197 +76,11 @@ public abstract sealed class VectorKernels implements Kernels
     @Override
     public void matmulTransposed(Tensor x, Tensor w, Tensor bias, Tensor out) {
         long[] mnk = Checks.matmul(x, w, bias, out);
-        long m = mnk[0];
-        long n = mnk[1];
-        long k = mnk[2];
-        if (m == 0 || n == 0) {
+        if (mnk[0] == 0 || mnk[1] == 0) {
             return;
         }
-        int nr = NV * species().length();
-        if ((long) nr * (k + 1) > Integer.MAX_VALUE - 16) { // the panel and its bias live in one float[]
-            throw new IllegalArgumentException("K = " + k + " is too large for a packed GEMM panel");
-        }
-        MemorySegment xs = x.segment();
-        MemorySegment ws = w.segment();
-        MemorySegment bs = bias == null ? null : bias.segment();
-        MemorySegment os = out.segment();
-        long rowBlocks = (m + MR - 1) / MR;
-        long panels = (n + nr - 1) / nr;
-        int threads = pool.threads();
-        if (rowBlocks >= 2L * threads || panels == 1) {
-            pool.parallelFor(rowBlocks, 1, (from, to) ->
-                    gemm(xs, ws, bs, os, n, k, from * MR, Math.min(m, to * MR), 0, panels));
-        } else {
-            pool.parallelFor(panels, 1, (from, to) -> gemm(xs, ws, bs, os, n, k, 0, m, from, to));
-        }
-    }
-
-    /** Rows [m0, m1) × panels [p0, p1) of the output. */
-    private void gemm(MemorySegment xs, MemorySegment ws, MemorySegment bs, MemorySegment os,
-                      long n, long k, long m0, long m1, long p0, long p1) {
-        int lanes = species().length();
-        int nr = NV * lanes;
-        int kk = (int) k;
-        float[] pack = PACK.get();
-        int need = nr * kk + nr; // the panel, then its bias
-        if (pack.length < need) {
-            pack = new float[need];
-            PACK.set(pack);
-        }
-        for (long p = p0; p < p1; p++) {
-            long n0 = p * nr;
-            int nc = (int) Math.min(nr, n - n0);
-            packPanel(ws, k, n0, nc, nr, bs, pack);
-            long m = m0;
-            for (; m + MR <= m1; m += MR) {
-                kernel4(xs, os, pack, m, n, kk, n0, nc, bs != null);
-            }
-            for (; m < m1; m++) {
-                kernel1(xs, os, pack, m, n, kk, n0, nc, bs != null);
-            }
-        }
-    }
-
-    /** pack[k·nr + j] = w[n0 + j, k] for j &lt; nc, zero for nc ≤ j &lt; nr; pack[K·nr + j] = bias[n0 + j]. */
-    private static void packPanel(MemorySegment ws, long k, long n0, int nc, int nr, MemorySegment bs, float[] pack) {
-        int kk = (int) k;
-        for (int j = 0; j < nc; j++) {
-            long row = (n0 + j) * k;
-            for (int i = 0; i < kk; i++) {
-                pack[i * nr + j] = ws.getAtIndex(F32_LE, row + i);
-            }
-        }
-        for (int j = nc; j < nr; j++) {
-            for (int i = 0; i < kk; i++) {
-                pack[i * nr + j] = 0f;
-            }
-        }
-        for (int j = 0; j < nr; j++) {
-            pack[kk * nr + j] = bs != null && j < nc ? bs.getAtIndex(F32_LE, n0 + j) : 0f;
-        }
-    }
-
-    /** MR = 4 rows starting at m, all NR columns of the panel at n0. */
-    private void kernel4(MemorySegment xs, MemorySegment os, float[] pack, long m, long n, int k,
-                         long n0, int nc, boolean hasBias) {
-        VectorSpecies<Float> s = species();
-        int lanes = s.length();
-        int nr = NV * lanes;
-        long x0 = m * k * Float.BYTES;
-        long x1 = x0 + (long) k * Float.BYTES;
-        long x2 = x1 + (long) k * Float.BYTES;
-        long x3 = x2 + (long) k * Float.BYTES;
-        FloatVector c00 = FloatVector.zero(s), c01 = c00, c02 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00;
-        for (int i = 0; i < k; i++) {
-            int pk = i * nr;
-            FloatVector b0 = FloatVector.fromArray(s, pack, pk);
-            FloatVector b1 = FloatVector.fromArray(s, pack, pk + lanes);
-            FloatVector b2 = FloatVector.fromArray(s, pack, pk + 2 * lanes);
-            long off = (long) i * Float.BYTES;
-            FloatVector a = FloatVector.broadcast(s, xs.get(F32_LE, x0 + off));
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            c02 = a.fma(b2, c02);
-            a = FloatVector.broadcast(s, xs.get(F32_LE, x1 + off));
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            c12 = a.fma(b2, c12);
-            a = FloatVector.broadcast(s, xs.get(F32_LE, x2 + off));
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            c22 = a.fma(b2, c22);
-            a = FloatVector.broadcast(s, xs.get(F32_LE, x3 + off));
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            c32 = a.fma(b2, c32);
-        }
-        if (hasBias) {
-            int pb = k * nr;
-            FloatVector b0 = FloatVector.fromArray(s, pack, pb);
-            FloatVector b1 = FloatVector.fromArray(s, pack, pb + lanes);
-            FloatVector b2 = FloatVector.fromArray(s, pack, pb + 2 * lanes);
-            c00 = c00.add(b0);
-            c01 = c01.add(b1);
-            c02 = c02.add(b2);
-            c10 = c10.add(b0);
-            c11 = c11.add(b1);
-            c12 = c12.add(b2);
-            c20 = c20.add(b0);
-            c21 = c21.add(b1);
-            c22 = c22.add(b2);
-            c30 = c30.add(b0);
-            c31 = c31.add(b1);
-            c32 = c32.add(b2);
-        }
-        long rowBytes = n * Float.BYTES;
-        long o0 = (m * n + n0) * Float.BYTES;
-        if (nc == nr) {
-            long vb = (long) lanes * Float.BYTES;
-            c00.intoMemorySegment(os, o0, LE);
-            c01.intoMemorySegment(os, o0 + vb, LE);
-            c02.intoMemorySegment(os, o0 + 2 * vb, LE);
-            long o1 = o0 + rowBytes;
-            c10.intoMemorySegment(os, o1, LE);
-            c11.intoMemorySegment(os, o1 + vb, LE);
-            c12.intoMemorySegment(os, o1 + 2 * vb, LE);
-            long o2 = o1 + rowBytes;
-            c20.intoMemorySegment(os, o2, LE);
-            c21.intoMemorySegment(os, o2 + vb, LE);
-            c22.intoMemorySegment(os, o2 + 2 * vb, LE);
-            long o3 = o2 + rowBytes;
-            c30.intoMemorySegment(os, o3, LE);
-            c31.intoMemorySegment(os, o3 + vb, LE);
-            c32.intoMemorySegment(os, o3 + 2 * vb, LE);
-        } else {
-            // Ragged last panel: spill the tile and copy its valid columns.
-            float[] tile = new float[MR * nr];
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, lanes);
-            c02.intoArray(tile, 2 * lanes);
-            c10.intoArray(tile, nr);
-            c11.intoArray(tile, nr + lanes);
-            c12.intoArray(tile, nr + 2 * lanes);
-            c20.intoArray(tile, 2 * nr);
-            c21.intoArray(tile, 2 * nr + lanes);
-            c22.intoArray(tile, 2 * nr + 2 * lanes);
-            c30.intoArray(tile, 3 * nr);
-            c31.intoArray(tile, 3 * nr + lanes);
-            c32.intoArray(tile, 3 * nr + 2 * lanes);
-            for (int r = 0; r < MR; r++) {
-                MemorySegment.copy(tile, r * nr, os, F32_LE, o0 + r * rowBytes, nc);
-            }
-        }
-    }
-
-    /** One row at m, all NR columns of the panel: the same per-element operations as {@link #kernel4}. */
-    private void kernel1(MemorySegment xs, MemorySegment os, float[] pack, long m, long n, int k,
-                         long n0, int nc, boolean hasBias) {
-        VectorSpecies<Float> s = species();
-        int lanes = s.length();
-        int nr = NV * lanes;
-        long x0 = m * k * Float.BYTES;
-        FloatVector c0 = FloatVector.zero(s), c1 = c0, c2 = c0;
-        for (int i = 0; i < k; i++) {
-            int pk = i * nr;
-            FloatVector a = FloatVector.broadcast(s, xs.get(F32_LE, x0 + (long) i * Float.BYTES));
-            c0 = a.fma(FloatVector.fromArray(s, pack, pk), c0);
-            c1 = a.fma(FloatVector.fromArray(s, pack, pk + lanes), c1);
-            c2 = a.fma(FloatVector.fromArray(s, pack, pk + 2 * lanes), c2);
-        }
-        if (hasBias) {
-            int pb = k * nr;
-            c0 = c0.add(FloatVector.fromArray(s, pack, pb));
-            c1 = c1.add(FloatVector.fromArray(s, pack, pb + lanes));
-            c2 = c2.add(FloatVector.fromArray(s, pack, pb + 2 * lanes));
-        }
-        float[] tile = new float[nr];
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, lanes);
-        c2.intoArray(tile, 2 * lanes);
-        MemorySegment.copy(tile, 0, os, F32_LE, (m * n + n0) * Float.BYTES, nc);
+        gemm.multiply(pool, x.segment(), PackedGemm.plain(w.segment(), bias == null ? null : bias.segment(), mnk[2]),
+                out.segment(), mnk[0], mnk[1], mnk[2]);
     }
 
     // ---------------------------------------------------------------- elementwise and row ops
