@@ -63,6 +63,14 @@ final class Checks {
         return new long[] {m, n, k};
     }
 
+    /** The parameter indices of a fused perturbation of w (and bias) must not overflow a long. */
+    static void perturbedRange(FusedPerturbation p, Tensor w, Tensor bias) {
+        if (w.numel() > Long.MAX_VALUE - p.weightIndex()
+                || (bias != null && bias.numel() > Long.MAX_VALUE - p.biasIndex())) {
+            throw new IllegalArgumentException("the perturbed parameter indices of " + w + " overflow a long");
+        }
+    }
+
     static void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out) {
         f32("x", x);
         f32("gamma", gamma);

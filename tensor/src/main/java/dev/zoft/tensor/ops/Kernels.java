@@ -44,6 +44,15 @@ public interface Kernels {
      */
     void matmulTransposed(Tensor x, Tensor w, Tensor bias, Tensor out);
 
+    /**
+     * {@link #matmulTransposed} over the perturbed weights {@code w + c·z} and bias
+     * {@code bias + c·z} of {@code p}, generated as the weights are read: neither tensor is written,
+     * so they may be read-only (a mapped file). The result is bit-identical to perturbing w and
+     * bias in place with the same (distribution, seed, c, indices) and calling
+     * {@link #matmulTransposed}.
+     */
+    void matmulTransposedPerturbed(Tensor x, Tensor w, Tensor bias, Tensor out, FusedPerturbation p);
+
     /** {@code a += b}, elementwise, same shapes (residual connections). */
     void addInPlace(Tensor a, Tensor b);
 

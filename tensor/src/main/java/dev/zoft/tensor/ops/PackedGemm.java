@@ -3,6 +3,7 @@ package dev.zoft.tensor.ops;
 import static dev.zoft.tensor.Tensor.F32_LE;
 
 import dev.zoft.tensor.parallel.WorkerPool;
+import dev.zoft.tensor.random.PerturbationGenerator;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -44,8 +45,12 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
      * L2), so the transformer widths (384, 576, 768) run unblocked.
      */
     static final int KC = 768;
-    /** k values per step of the weight transpose: one step's rows stay in L1. */
-    private static final int PACK_K = 64;
+    /**
+     * k values per step of the weight transpose: one step's rows stay in L1, and a step is a whole
+     * number of Rademacher blocks (128 indices) so a fused perturbation of aligned rows never falls
+     * back to the generator's scalar path.
+     */
+    private static final int PACK_K = 128;
     /** Rows of x packed at once (a multiple of MR): {@code MC·KC} floats stay in L2. */
     static final int MC = 192;
     /** Largest packed weight block held at once, in floats (16 MiB): bounds the buffer for wide outputs. */
@@ -106,6 +111,42 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
             @Override
             public boolean hasBias() {
                 return bias != null;
+            }
+        };
+    }
+
+    /**
+     * The tensors plus a perturbation, generated as they are read: each chunk of a row is copied,
+     * then the generator's in-place pass adds {@code c·z} to the copy, so the values are exactly
+     * those an in-place perturbation of w would hold.
+     */
+    static WeightSource perturbed(MemorySegment w, MemorySegment bias, long n, long k, FusedPerturbation p,
+                                  PerturbationGenerator generator) {
+        float[] biasValues = null;
+        if (bias != null) {
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("N = " + n + " is too large for a fused perturbation's bias");
+            }
+            biasValues = new float[(int) n];
+            MemorySegment.copy(bias, F32_LE, 0, biasValues, 0, (int) n);
+            generator.axpy(p.distribution(), p.seed(), p.biasIndex(), p.c(), biasValues, 0, (int) n);
+        }
+        float[] perturbedBias = biasValues;
+        return new WeightSource() {
+            @Override
+            public void readRow(long row, long k0, int count, float[] dst, int at) {
+                MemorySegment.copy(w, F32_LE, (row * k + k0) * Float.BYTES, dst, at, count);
+                generator.axpy(p.distribution(), p.seed(), p.weightIndex() + row * k + k0, p.c(), dst, at, count);
+            }
+
+            @Override
+            public float bias(long row) {
+                return perturbedBias[(int) row];
+            }
+
+            @Override
+            public boolean hasBias() {
+                return perturbedBias != null;
             }
         };
     }

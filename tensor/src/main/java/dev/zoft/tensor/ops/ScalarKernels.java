@@ -2,10 +2,14 @@ package dev.zoft.tensor.ops;
 
 import static dev.zoft.tensor.Tensor.F32_LE;
 
+import dev.zoft.tensor.DType;
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.VectorWidth;
 import dev.zoft.tensor.parallel.WorkerPool;
+import dev.zoft.tensor.random.PerturbationGenerator;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * The scalar twin of every kernel: plain loops that define each op and serve as the test oracle
@@ -64,6 +68,25 @@ final class ScalarKernels implements Kernels {
                 }
             }
         });
+    }
+
+    /** The definition: perturb copies of w and bias in place, then the plain GEMM. */
+    @Override
+    public void matmulTransposedPerturbed(Tensor x, Tensor w, Tensor bias, Tensor out, FusedPerturbation p) {
+        Checks.matmul(x, w, bias, out);
+        Objects.requireNonNull(p, "perturbation");
+        Checks.perturbedRange(p, w, bias);
+        try (Arena arena = Arena.ofShared()) {
+            matmulTransposed(x, perturbedCopy(arena, w, p.weightIndex(), p),
+                    bias == null ? null : perturbedCopy(arena, bias, p.biasIndex(), p), out);
+        }
+    }
+
+    private static Tensor perturbedCopy(Arena arena, Tensor t, long index, FusedPerturbation p) {
+        Tensor copy = Tensor.allocate(arena, DType.F32, t.shape());
+        MemorySegment.copy(t.segment(), 0, copy.segment(), 0, t.numel() * Float.BYTES);
+        PerturbationGenerator.of(VectorWidth.SCALAR).axpy(p.distribution(), p.seed(), index, p.c(), copy.segment(), t.numel());
+        return copy;
     }
 
     @Override

@@ -5,6 +5,8 @@ import static dev.zoft.tensor.Tensor.F32_LE;
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.VectorWidth;
 import dev.zoft.tensor.parallel.WorkerPool;
+import dev.zoft.tensor.random.PerturbationGenerator;
+import java.util.Objects;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -38,6 +40,7 @@ public abstract sealed class VectorKernels implements Kernels
     private final WorkerPool pool;
     private final VectorWidth width;
     private final PackedGemm gemm;
+    private final PerturbationGenerator generator;
 
     VectorKernels(VectorWidth width, WorkerPool pool) {
         if (pool == null) {
@@ -46,6 +49,7 @@ public abstract sealed class VectorKernels implements Kernels
         this.width = width;
         this.pool = pool;
         this.gemm = PackedGemm.of(width);
+        this.generator = PerturbationGenerator.of(width);
     }
 
     /** Vector kernels at {@code width}, which must not be {@link VectorWidth#SCALAR}. */
@@ -80,6 +84,19 @@ public abstract sealed class VectorKernels implements Kernels
             return;
         }
         gemm.multiply(pool, x.segment(), PackedGemm.plain(w.segment(), bias == null ? null : bias.segment(), mnk[2]),
+                out.segment(), mnk[0], mnk[1], mnk[2]);
+    }
+
+    @Override
+    public void matmulTransposedPerturbed(Tensor x, Tensor w, Tensor bias, Tensor out, FusedPerturbation p) {
+        long[] mnk = Checks.matmul(x, w, bias, out);
+        Objects.requireNonNull(p, "perturbation");
+        Checks.perturbedRange(p, w, bias);
+        if (mnk[0] == 0 || mnk[1] == 0) {
+            return;
+        }
+        MemorySegment bs = bias == null ? null : bias.segment();
+        gemm.multiply(pool, x.segment(), PackedGemm.perturbed(w.segment(), bs, mnk[1], mnk[2], p, generator),
                 out.segment(), mnk[0], mnk[1], mnk[2]);
     }
 
