@@ -80,7 +80,7 @@ public class GemmBenchmark {
         out = Tensor.allocate(arena, DType.F32, tokens, n);
     }
 
-    private static Tensor random(Arena arena, SplittableRandom random, long... shape) {
+    static Tensor random(Arena arena, SplittableRandom random, long... shape) {
         Tensor t = Tensor.allocate(arena, DType.F32, shape);
         for (long i = 0; i < t.numel(); i++) {
             t.setFloat(i, (float) random.nextDouble(-1, 1));

@@ -51,13 +51,13 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
      * back to the generator's scalar path.
      */
     private static final int PACK_K = 128;
+    /** Longest row chunk a fused perturbation generates in one call. */
+    private static final int MAX_ROW_CHUNK = 4096;
     /** Rows of x packed at once (a multiple of MR): {@code MC·KC} floats stay in L2. */
     static final int MC = 192;
     /** Largest packed weight block held at once, in floats (16 MiB): bounds the buffer for wide outputs. */
     static final long MAX_PACKED_W = 4L << 20;
 
-    /** Offsets of one column of the transpose buffer: {@code j·PACK_K}. */
-    private static final int[] GATHER_INDEX = java.util.stream.IntStream.range(0, 16).map(j -> j * PACK_K).toArray();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ThreadLocal<float[]> PACKED_W = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> PACKED_X = ThreadLocal.withInitial(() -> new float[MC * KC]);
@@ -93,6 +93,11 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
 
         /** Whether there is a bias at all. */
         boolean hasBias();
+
+        /** How many k values to read per row at a time (the transpose's step). */
+        default int chunk(long k) {
+            return PACK_K;
+        }
     }
 
     /** The tensors as they are. */
@@ -148,6 +153,12 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
             public boolean hasBias() {
                 return perturbedBias != null;
             }
+
+            /** Whole rows (up to {@code MAX_ROW_CHUNK}): the generator's per-call cost is paid once per row. */
+            @Override
+            public int chunk(long k) {
+                return (int) Math.min(k, MAX_ROW_CHUNK);
+            }
         };
     }
 
@@ -195,31 +206,36 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
     }
 
     /**
-     * Packs panels {@code [from, to)} of the group starting at panel {@code g0}: {@code PACK_K}
-     * values of each of the panel's rows at a time into an L1 buffer, then out k-major, so both the
-     * reads and the writes are sequential.
+     * Packs panels {@code [from, to)} of the group starting at panel {@code g0}: a chunk of each
+     * of the panel's rows at a time ({@link WeightSource#chunk}) into a buffer, then out k-major,
+     * so both the reads and the writes are sequential.
      */
     private void packPanels(WeightSource source, long n, long k, long g0, long from, long to, float[] packed, float[] bias) {
         int nr = nr();
         int kk = (int) k;
-        float[] rows = new float[nr * PACK_K];
+        int step = source.chunk(k);
+        float[] rows = new float[nr * step];
+        int[] column = new int[species().length()];
+        for (int j = 0; j < column.length; j++) {
+            column[j] = j * step;
+        }
         for (long q = from; q < to; q++) {
             long n0 = (g0 + q) * nr;
             int nc = (int) Math.min(nr, n - n0);
             int base = (int) (q * nr * k);
-            for (int k0 = 0; k0 < kk; k0 += PACK_K) {
-                int count = Math.min(PACK_K, kk - k0);
+            for (int k0 = 0; k0 < kk; k0 += step) {
+                int count = Math.min(step, kk - k0);
                 for (int j = 0; j < nc; j++) {
-                    source.readRow(n0 + j, k0, count, rows, j * PACK_K);
+                    source.readRow(n0 + j, k0, count, rows, j * step);
                 }
                 if (nc == nr) {
-                    transpose(rows, count, packed, base + k0 * nr);
+                    transpose(rows, step, column, count, packed, base + k0 * nr);
                     continue;
                 }
                 for (int i = 0; i < count; i++) {
                     int at = base + (k0 + i) * nr;
                     for (int j = 0; j < nc; j++) {
-                        packed[at + j] = rows[j * PACK_K + i];
+                        packed[at + j] = rows[j * step + i];
                     }
                     for (int j = nc; j < nr; j++) {
                         packed[at + j] = 0f;
@@ -234,16 +250,15 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
         }
     }
 
-    /** {@code packed[at + i·NR + j] = rows[j·PACK_K + i]} for a full panel: one gather per vector. */
-    private void transpose(float[] rows, int count, float[] packed, int at) {
+    /** {@code packed[at + i·NR + j] = rows[j·step + i]} for a full panel: one gather per vector. */
+    private void transpose(float[] rows, int step, int[] column, int count, float[] packed, int at) {
         VectorSpecies<Float> s = species();
         int lanes = s.length();
         int nr = NV * lanes;
-        int[] index = GATHER_INDEX;
         for (int i = 0; i < count; i++) {
             int o = at + i * nr;
-            FloatVector.fromArray(s, rows, i, index, 0).intoArray(packed, o);
-            FloatVector.fromArray(s, rows, i + lanes * PACK_K, index, 0).intoArray(packed, o + lanes);
+            FloatVector.fromArray(s, rows, i, column, 0).intoArray(packed, o);
+            FloatVector.fromArray(s, rows, i + lanes * step, column, 0).intoArray(packed, o + lanes);
         }
     }
 
