@@ -126,6 +126,14 @@ def cpu_model():
         return platform.processor(), False
 
 
+def torch_cpu_capability(torch):
+    """The SIMD level torch's own kernels (not BLAS) dispatch to, as its build report says."""
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage:" in line:
+            return line.split(":", 1)[1].strip()
+    return None
+
+
 def environment():
     import numpy
     import torch
@@ -135,8 +143,7 @@ def environment():
         "executable": sys.executable,
         "torch": torch.__version__,
         "numpy": numpy.__version__,
-        "torch_cpu_capability": torch.backends.cpu.get_cpu_capability()
-        if hasattr(torch.backends, "cpu") and hasattr(torch.backends.cpu, "get_cpu_capability") else None,
+        "torch_cpu_capability": torch_cpu_capability(torch),
         "torch_mkldnn": torch.backends.mkldnn.is_available(),
         "cpu": model,
         "avx512f": avx512,
@@ -272,6 +279,8 @@ def build_minilm():
 
     torch.manual_seed(0)
     model = MiniLm().eval()
+    # all-MiniLM-L6-v2 without its pooler (unused by mean pooling) plus the 2 × 384 class vectors.
+    require_params(model, 22_566_144, "MiniLM")
     gen = torch.Generator().manual_seed(42)
     # As zoft's BertForwardBenchmark: [CLS] ordinary word pieces [SEP], full mask.
     ids = torch.randint(1996, c["vocab"], (MINILM_BATCH, MINILM_SEQ), generator=gen)
@@ -351,9 +360,17 @@ def build_smollm():
 
     torch.manual_seed(0)
     model = SmolLm().eval()
+    require_params(model, 134_515_008, "SmolLM2-135M")
     gen = torch.Generator().manual_seed(42)
     ids = torch.randint(0, c["vocab"], (SMOLLM_BATCH, SMOLLM_SEQ), generator=gen)
     return model, (ids,), SMOLLM_BATCH * SMOLLM_SEQ
+
+
+def require_params(model, expected, name):
+    """A shape slip would silently change the work measured: the parameter count pins the architecture."""
+    count = sum(p.numel() for p in model.parameters())
+    if count != expected:
+        raise SystemExit(f"{name}-shaped model has {count:,} parameters, expected {expected:,}: the model code is wrong")
 
 
 def weight_mib(model):

@@ -50,7 +50,11 @@ public final class MarkdownTable {
             ratio = Figures.ratio(row.direction().advantage(o.figure(), compareWith.getAsDouble())) + mark;
         }
         Verdict verdict = row.target().check(o.figure(), row.direction(), compareWith);
-        return new Cells(Figures.value(o.figure()), nowCell, issueCell, ratio, target, verdict);
+        String zoft = Figures.value(o.figure());
+        if (row.peak() != null) {
+            zoft += String.format(java.util.Locale.ROOT, " (%.0f %% of peak)", 100 * o.figure() / row.peak());
+        }
+        return new Cells(zoft, nowCell, issueCell, ratio, target, verdict);
     }
 
     /** The table, then the reference's summary and the notes. */

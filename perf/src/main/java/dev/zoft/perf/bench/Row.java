@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param issueFigure issue 4's reference figure in {@code unit}, or null
  * @param target      the issue's target
  * @param note        a caveat printed under the table, or null
+ * @param peak        a ceiling in {@code unit} (the FMA peak for GFLOP/s) the zoft cell shows its share of, or null
  */
 public record Row(String id, String group, String figure, String unit, Direction direction, BenchmarkSpec spec,
                   BenchmarkSpec baseline, Conversion conversion, ReferenceKey reference, Double issueFigure,
-                  Target target, String note) {
+                  Target target, String note, Double peak) {
     public Row {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(group, "group");
@@ -33,6 +34,9 @@ public record Row(String id, String group, String figure, String unit, Direction
         Objects.requireNonNull(target, "target");
         if (conversion.needsBaseline() != (baseline != null)) {
             throw new IllegalArgumentException("row " + id + ": a baseline benchmark is needed exactly when the conversion is an overhead");
+        }
+        if (peak != null && !(peak > 0 && Double.isFinite(peak))) {
+            throw new IllegalArgumentException("row " + id + ": peak must be positive and finite, got " + peak);
         }
         if (issueFigure != null && !Double.isFinite(issueFigure)) {
             throw new IllegalArgumentException("row " + id + ": issue figure must be finite, got " + issueFigure);
@@ -58,6 +62,7 @@ public record Row(String id, String group, String figure, String unit, Direction
         private Double issueFigure;
         private Target target = Target.none();
         private String note;
+        private Double peak;
 
         private Builder(String id, String group, String figure, String unit) {
             this.id = id;
@@ -102,8 +107,13 @@ public record Row(String id, String group, String figure, String unit, Direction
             return this;
         }
 
+        public Builder peak(double peak) {
+            this.peak = peak;
+            return this;
+        }
+
         public Row build() {
-            return new Row(id, group, figure, unit, direction, spec, baseline, conversion, reference, issueFigure, target, note);
+            return new Row(id, group, figure, unit, direction, spec, baseline, conversion, reference, issueFigure, target, note, peak);
         }
     }
 }

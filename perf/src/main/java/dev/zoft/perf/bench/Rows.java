@@ -64,6 +64,7 @@ public final class Rows {
                                 Conversion.gflopsFromMillis(2.0 * s[0] * s[1] * s[2]))
                         .reference(ReferenceKey.of("sgemm", t, "sgemm_numpy_gflops." + mkn))
                         .issue(OPENBLAS_GFLOPS[t - 1])
+                        .peak(FMA_PEAK_GFLOPS[t - 1])
                         .target(Target.allOf(Target.timesReference(1.0),
                                 Target.atLeast(peak85, "85 % of the " + (int) FMA_PEAK_GFLOPS[t - 1] + " GFLOP/s FMA peak")))
                         .note("SGEMM: zoft adds the bias in the same pass; the reference is OpenBLAS through numpy's "
