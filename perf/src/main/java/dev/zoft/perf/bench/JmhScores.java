@@ -1,6 +1,13 @@
 package dev.zoft.perf.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,6 +30,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * figure). JMH's progress goes to {@code log} so standard output keeps only the table.
  */
 public final class JmhScores implements ScoreSource {
+    /** How long a run waits for another JMH run on the machine to finish. */
+    static final Duration LOCK_WAIT = Duration.ofMinutes(30);
+
     private final boolean quick;
     private final int bits;
     private final PrintStream log;
@@ -33,6 +43,40 @@ public final class JmhScores implements ScoreSource {
         this.bits = bits;
         this.log = log;
         this.loader = loader;
+    }
+
+    /**
+     * Waits (up to {@link #LOCK_WAIT}) while another JMH run on this machine holds JMH's lock file:
+     * JMH refuses to start then, and benchmarks sharing the cores would measure each other anyway.
+     * The lock is only probed and released here; JMH takes it itself a moment later.
+     */
+    void awaitJmhLock() {
+        Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
+        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+        boolean told = false;
+        while (true) {
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = ch.tryLock()) {
+                if (lock != null) {
+                    return;
+                }
+            } catch (IOException | OverlappingFileLockException e) {
+                return; // cannot probe: let JMH decide and report
+            }
+            if (System.nanoTime() > deadline) {
+                return; // JMH will fail with its own message, which the row reports
+            }
+            if (!told) {
+                log.println("bench: another JMH run holds " + lockFile + "; waiting up to " + LOCK_WAIT.toMinutes() + " min for it to finish");
+                told = true;
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** The JVM arguments of the fork running {@code spec}. */
@@ -55,6 +99,7 @@ public final class JmhScores implements ScoreSource {
             b.warmupIterations(1).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(1).measurementTime(TimeValue.seconds(1));
         }
+        awaitJmhLock();
         log.println("bench: JMH " + spec + (quick ? " (quick)" : ""));
         Runner runner = new Runner(b.build(), OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL));
         Collection<RunResult> results = runner.run();

@@ -1,7 +1,9 @@
 package dev.zoft.perf.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -62,6 +64,7 @@ public final class MarkdownTable {
         StringBuilder b = new StringBuilder();
         b.append(HEADER).append('\n').append(RULE).append('\n');
         Set<String> notes = new LinkedHashSet<>();
+        Map<String, Integer> reasons = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
             Cells c = cells(o, reference);
             b.append("| ").append(escape(o.row().figure() + ", " + o.row().unit()))
@@ -76,9 +79,14 @@ public final class MarkdownTable {
                 notes.add(o.row().note());
             }
             if (o.reason() != null) {
-                notes.add((o.status() == Outcome.Status.SKIPPED ? "Skipped" : "Failed") + " — " + o.row().figure() + ": " + o.reason());
+                reasons.merge((o.status() == Outcome.Status.SKIPPED ? "Skipped" : "Failed") + "|" + o.reason(), 1, Integer::sum);
             }
         }
+        // One note per distinct reason: a missing class skips all its rows for the same reason.
+        reasons.forEach((key, count) -> {
+            int bar = key.indexOf('|');
+            notes.add(key.substring(0, bar) + " (" + count + (count == 1 ? " row" : " rows") + "): " + key.substring(bar + 1));
+        });
         b.append('\n').append("Reference: ").append(reference.summary()).append(" (").append(reference.source()).append(").\n");
         b.append("Ratio: zoft's advantage (zoft/ref for rates, ref/zoft for times and sizes; > 1 means zoft is ahead).\n");
         List<String> list = new ArrayList<>(notes);

@@ -60,10 +60,13 @@ class MarkdownTableTest {
         assertEquals(Verdict.UNKNOWN, c.verdict());
         String table = MarkdownTable.render(List.of(Outcome.skipped(r, "X is not on the classpath (not merged yet)"),
                 Outcome.failed(gemmRow(1), "boom"), Outcome.measured(gemmRow(1), 300)), REF);
-        assertTrue(table.contains("Skipped — SGEMM 1024×384×1536, 2 thread(s): X is not on the classpath"), table);
-        assertTrue(table.contains("Failed — SGEMM 1024×384×1536, 1 thread(s): boom"), table);
+        assertTrue(table.contains("Skipped (1 row): X is not on the classpath"), table);
+        assertTrue(table.contains("Failed (1 row): boom"), table);
         assertTrue(table.contains("| **failed** |"), table);
         assertEquals(1, table.split("a caveat", -1).length - 1, "each note once");
+        String twice = MarkdownTable.render(List.of(Outcome.skipped(gemmRow(1), "Y is missing"), Outcome.skipped(gemmRow(2), "Y is missing")), REF);
+        assertTrue(twice.contains("Skipped (2 rows): Y is missing"), twice);
+        assertEquals(1, twice.split("Y is missing", -1).length - 1, "one note per reason");
     }
 
     @Test
