@@ -87,7 +87,11 @@ public final class MarkdownTable {
             int bar = key.indexOf('|');
             notes.add(key.substring(0, bar) + " (" + count + (count == 1 ? " row" : " rows") + "): " + key.substring(bar + 1));
         });
-        b.append('\n').append("Reference: ").append(reference.summary()).append(" (").append(reference.source()).append(").\n");
+        b.append('\n').append("Reference: ").append(reference.summary());
+        if (!reference.source().equals("none")) {
+            b.append(" (").append(reference.source()).append(')');
+        }
+        b.append(".\n");
         b.append("Ratio: zoft's advantage (zoft/ref for rates, ref/zoft for times and sizes; > 1 means zoft is ahead).\n");
         List<String> list = new ArrayList<>(notes);
         if (!list.isEmpty()) {
