@@ -46,14 +46,20 @@ public final class BenchTable {
         if (options.noReference()) {
             reference = ReferenceFigures.none();
         } else if (options.reference() != null) {
-            reference = ReferenceFigures.loadExisting(options.reference());
+            try {
+                reference = ReferenceFigures.loadExisting(options.reference());
+            } catch (IllegalArgumentException | IOException e) {
+                System.err.println("zoft bench: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
         } else {
             ReferenceScript script = new ReferenceScript(options.python(), home.resolve("perf/reference/reference.py"));
             try {
                 reference = script.measure(rows, options.quick(), home.resolve("perf/target/reference.json"));
             } catch (IOException e) {
                 System.err.println("zoft bench: " + e.getMessage() + " — continuing without a measured reference");
-                reference = ReferenceFigures.none();
+                reference = ReferenceFigures.missing("not measured: " + e.getMessage());
             }
         }
 

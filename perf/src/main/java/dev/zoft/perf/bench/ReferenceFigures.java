@@ -28,7 +28,12 @@ public final class ReferenceFigures {
 
     /** No reference measured ({@code --no-reference}). */
     public static ReferenceFigures none() {
-        return new ReferenceFigures(Map.of(), "no reference measured (--no-reference)", "none");
+        return missing("no reference measured (--no-reference)");
+    }
+
+    /** No reference figures, for the reason {@code why} (shown under the table). */
+    public static ReferenceFigures missing(String why) {
+        return new ReferenceFigures(Map.of(), why, "none");
     }
 
     /**

@@ -46,7 +46,7 @@ public final class ReferenceScript {
     }
 
     /**
-     * Runs the script and reads what it wrote, or returns {@link ReferenceFigures#none()} if the
+     * Runs the script and reads what it wrote, or returns no figures ({@link ReferenceFigures#missing}) if the
      * rows need no reference.
      *
      * @throws IOException if the script is missing, cannot start or fails (its exit code is given)
@@ -54,7 +54,7 @@ public final class ReferenceScript {
     public ReferenceFigures measure(List<Row> rows, boolean quick, Path out) throws IOException, InterruptedException {
         List<String> cmd = command(rows, quick, out);
         if (cmd == null) {
-            return ReferenceFigures.none();
+            return ReferenceFigures.missing("none needed by the chosen rows");
         }
         if (!Files.isRegularFile(script)) {
             throw new IOException("reference script " + script + " does not exist");
