@@ -562,7 +562,16 @@ def main():
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
+    try:
+        import numpy  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError as e:
+        raise SystemExit(f"reference.py needs torch and numpy ({e}); run it with /usr/bin/python3 (Debian python3-torch), "
+                         f"not {sys.executable}")
+
     if args.worker:
+        if args.worker not in GROUPS:
+            raise SystemExit(f"unknown group {args.worker!r}; groups are {', '.join(GROUPS)}")
         print(json.dumps(run_worker(args.worker, int(args.threads), args.quick)))
         return
 
