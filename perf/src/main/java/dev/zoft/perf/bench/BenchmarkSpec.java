@@ -11,6 +11,8 @@ import java.util.Optional;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One JMH benchmark method with its {@code @Param} values, or (with a null {@code method}) a main
@@ -82,8 +84,8 @@ public record BenchmarkSpec(String className, String method, Map<String, String>
     /**
      * Why this spec cannot run from {@code loader}, or empty if it can: the class is missing (not
      * merged yet), the method is not a {@code @Benchmark}, a param is not a {@code @Param} field
-     * of the class or its superclasses, or a {@code @Param} field is left open (the row definition
-     * no longer matches the benchmark).
+     * JMH sets for the method (the class's or its {@code @State} arguments', superclasses
+     * included), or such a field is left open (the row definition no longer matches the benchmark).
      */
     public Optional<String> unavailable(ClassLoader loader) {
         Class<?> c;
@@ -95,20 +97,29 @@ public record BenchmarkSpec(String className, String method, Map<String, String>
         if (method == null) {
             return Optional.empty();
         }
-        if (benchmarkMethod(c).isEmpty()) {
+        try {
+            return mismatch(c);
+        } catch (LinkageError e) {
+            // Reflection resolves field and parameter types: a class built against other sources can fail here.
+            return Optional.of("cannot inspect " + simpleName() + ": " + e);
+        }
+    }
+
+    private Optional<String> mismatch(Class<?> c) {
+        Optional<Method> m = benchmarkMethod(c);
+        if (m.isEmpty()) {
             return Optional.of(simpleName() + " has no @Benchmark method " + method + "(): the row definition needs updating");
         }
+        Map<String, Field> declared = paramFields(c, m.get());
         for (String p : params.keySet()) {
-            if (paramField(c, p).isEmpty()) {
-                return Optional.of(simpleName() + " has no @Param field '" + p + "': the row definition needs updating");
+            if (!declared.containsKey(p)) {
+                return Optional.of(simpleName() + "." + method + " has no @Param field '" + p + "': the row definition needs updating");
             }
         }
-        for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
-            for (Field f : k.getDeclaredFields()) {
-                if (f.isAnnotationPresent(Param.class) && !params.containsKey(f.getName())) {
-                    // JMH would run every value of an open param: one row must be one configuration.
-                    return Optional.of(simpleName() + "'s @Param '" + f.getName() + "' is not set by the row: the row definition needs updating");
-                }
+        for (String p : declared.keySet()) {
+            if (!params.containsKey(p)) {
+                // JMH would run every value of an open param: one row must be one configuration.
+                return Optional.of(simpleName() + "." + method + "'s @Param '" + p + "' is not set by the row: the row definition needs updating");
             }
         }
         return Optional.empty();
@@ -154,15 +165,36 @@ public record BenchmarkSpec(String className, String method, Map<String, String>
         return Optional.empty();
     }
 
-    private static Optional<Field> paramField(Class<?> c, String name) {
-        for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
-            for (Field f : k.getDeclaredFields()) {
-                if (f.getName().equals(name) && f.isAnnotationPresent(Param.class)) {
-                    return Optional.of(f);
+    /**
+     * The {@code @Param} fields JMH sets for {@code m}: those of the benchmark class and of every
+     * {@code @State} class the method takes, or that their {@code @Setup}/{@code @TearDown}
+     * methods take, with their superclasses.
+     */
+    private static Map<String, Field> paramFields(Class<?> benchmark, Method m) {
+        Map<String, Field> out = new LinkedHashMap<>();
+        java.util.Deque<Class<?>> todo = new java.util.ArrayDeque<>();
+        java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+        todo.add(benchmark);
+        todo.addAll(List.of(m.getParameterTypes()));
+        while (!todo.isEmpty()) {
+            Class<?> state = todo.poll();
+            if (!seen.add(state) || state.isPrimitive() || state.getName().startsWith("org.openjdk.jmh.")) {
+                continue;
+            }
+            for (Class<?> k = state; k != null && k != Object.class; k = k.getSuperclass()) {
+                for (Field f : k.getDeclaredFields()) {
+                    if (f.isAnnotationPresent(Param.class)) {
+                        out.putIfAbsent(f.getName(), f);
+                    }
+                }
+                for (Method lifecycle : k.getDeclaredMethods()) {
+                    if (lifecycle.isAnnotationPresent(Setup.class) || lifecycle.isAnnotationPresent(TearDown.class)) {
+                        todo.addAll(List.of(lifecycle.getParameterTypes()));
+                    }
                 }
             }
         }
-        return Optional.empty();
+        return out;
     }
 
     @Override

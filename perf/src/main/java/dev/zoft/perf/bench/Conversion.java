@@ -20,7 +20,14 @@ public record Conversion(String expectedUnit, Kind kind, double factor) {
         /** {@code figure = factor / score}: a rate from a time per operation (e.g. GFLOP/s from ms/op). */
         RATE_FROM_TIME,
         /** {@code figure = (score / baseline − 1) · 100}: a time's overhead over a baseline benchmark's time, in percent. */
-        OVERHEAD_PERCENT
+        OVERHEAD_PERCENT,
+        /**
+         * {@code figure = 100 · score / (score + baseline)}: one part's share of a whole split in two
+         * (e.g. time outside the forwards over outside + inside). A ratio of two results of one run,
+         * so it is right even for {@code @AuxCounters(EVENTS)} results, which JMH sums over the
+         * measurement iterations.
+         */
+        SHARE_PERCENT
     }
 
     public Conversion {
@@ -63,14 +70,19 @@ public record Conversion(String expectedUnit, Kind kind, double factor) {
         return new Conversion(unit, Kind.OVERHEAD_PERCENT, 1);
     }
 
+    /** {@code 100 · part / (part + rest)}, the part being the row's result and the rest its baseline's, both in {@code unit}. */
+    public static Conversion sharePercent(String unit) {
+        return new Conversion(unit, Kind.SHARE_PERCENT, 1);
+    }
+
     /** Whether the figure needs a baseline benchmark's score too. */
     public boolean needsBaseline() {
-        return kind == Kind.OVERHEAD_PERCENT;
+        return kind == Kind.OVERHEAD_PERCENT || kind == Kind.SHARE_PERCENT;
     }
 
     /**
-     * The figure of {@code score} ({@code baseline} only for {@link Kind#OVERHEAD_PERCENT}, else
-     * ignored and may be null).
+     * The figure of {@code score} ({@code baseline} only for {@link Kind#OVERHEAD_PERCENT} and
+     * {@link Kind#SHARE_PERCENT}, else ignored and may be null).
      *
      * @throws IllegalStateException if a unit is not the expected one or a score is not positive
      *                               where the formula divides by it
@@ -80,14 +92,24 @@ public record Conversion(String expectedUnit, Kind kind, double factor) {
         return switch (kind) {
             case SCALE -> score.score() * factor;
             case RATE_FROM_TIME -> factor / positive(score, "score");
-            case OVERHEAD_PERCENT -> {
-                if (baseline == null) {
-                    throw new IllegalStateException("an overhead needs the baseline benchmark's score");
+            case OVERHEAD_PERCENT -> (score.score() / positive(requireBaseline(baseline), "baseline") - 1) * 100;
+            case SHARE_PERCENT -> {
+                double rest = requireBaseline(baseline).score();
+                if (score.score() < 0 || rest < 0 || !(score.score() + rest > 0)) {
+                    throw new IllegalStateException("a share needs non-negative parts with a positive sum, got "
+                            + score.score() + " and " + rest + " " + score.unit());
                 }
-                requireUnit(baseline, "baseline");
-                yield (score.score() / positive(baseline, "baseline") - 1) * 100;
+                yield 100 * score.score() / (score.score() + rest);
             }
         };
+    }
+
+    private Measured requireBaseline(Measured baseline) {
+        if (baseline == null) {
+            throw new IllegalStateException("a " + kind + " figure needs the baseline result");
+        }
+        requireUnit(baseline, "baseline");
+        return baseline;
     }
 
     private void requireUnit(Measured m, String what) {

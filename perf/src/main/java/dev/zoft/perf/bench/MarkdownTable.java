@@ -32,6 +32,11 @@ public final class MarkdownTable {
     }
 
     static Cells cells(Outcome o, ReferenceFigures reference) {
+        return cells(o, reference, Map.of());
+    }
+
+    /** {@code measured}: the figures of the rows measured in this run, by id (for {@link Row#peakFrom}). */
+    static Cells cells(Outcome o, ReferenceFigures reference, Map<String, Double> measured) {
         Row row = o.row();
         OptionalDouble now = row.reference() == null ? OptionalDouble.empty() : reference.figure(row.reference());
         String nowCell = now.isPresent() ? Figures.value(now.getAsDouble()) : "—";
@@ -53,8 +58,11 @@ public final class MarkdownTable {
         }
         Verdict verdict = row.target().check(o.figure(), row.direction(), compareWith);
         String zoft = Figures.value(o.figure());
-        if (row.peak() != null) {
-            zoft += String.format(java.util.Locale.ROOT, " (%.0f %% of peak)", 100 * o.figure() / row.peak());
+        Double measuredPeak = row.peakFrom() == null ? null : measured.get(row.peakFrom());
+        if (measuredPeak != null && measuredPeak > 0) {
+            zoft += String.format(java.util.Locale.ROOT, " (%.0f %% of measured peak)", 100 * o.figure() / measuredPeak);
+        } else if (row.peak() != null) {
+            zoft += String.format(java.util.Locale.ROOT, " (%.0f %% of issue peak)", 100 * o.figure() / row.peak());
         }
         return new Cells(zoft, nowCell, issueCell, ratio, target, verdict);
     }
@@ -65,8 +73,14 @@ public final class MarkdownTable {
         b.append(HEADER).append('\n').append(RULE).append('\n');
         Set<String> notes = new LinkedHashSet<>();
         Map<String, Integer> reasons = new LinkedHashMap<>();
+        Map<String, Double> measured = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
-            Cells c = cells(o, reference);
+            if (o.status() == Outcome.Status.MEASURED) {
+                measured.put(o.row().id(), o.figure());
+            }
+        }
+        for (Outcome o : outcomes) {
+            Cells c = cells(o, reference, measured);
             b.append("| ").append(escape(o.row().figure() + ", " + o.row().unit()))
                     .append(" | ").append(c.zoft())
                     .append(" | ").append(c.referenceNow())

@@ -18,11 +18,12 @@ import java.util.Objects;
  * @param issueFigure issue 4's reference figure in {@code unit}, or null
  * @param target      the issue's target
  * @param note        a caveat printed under the table, or null
- * @param peak        a ceiling in {@code unit} (the FMA peak for GFLOP/s) the zoft cell shows its share of, or null
+ * @param peak        a ceiling in {@code unit} (the issue's FMA peak for GFLOP/s) the zoft cell shows its share of, or null
+ * @param peakFrom    the id of a row measuring that ceiling in the same run, preferred over {@code peak}, or null
  */
 public record Row(String id, String group, String figure, String unit, Direction direction, BenchmarkSpec spec,
                   BenchmarkSpec baseline, Conversion conversion, ReferenceKey reference, Double issueFigure,
-                  Target target, String note, Double peak) {
+                  Target target, String note, Double peak, String peakFrom) {
     public Row {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(group, "group");
@@ -33,7 +34,7 @@ public record Row(String id, String group, String figure, String unit, Direction
         Objects.requireNonNull(conversion, "conversion");
         Objects.requireNonNull(target, "target");
         if (conversion.needsBaseline() != (baseline != null)) {
-            throw new IllegalArgumentException("row " + id + ": a baseline benchmark is needed exactly when the conversion is an overhead");
+            throw new IllegalArgumentException("row " + id + ": a baseline result is needed exactly when the conversion is an overhead or a share");
         }
         if (peak != null && !(peak > 0 && Double.isFinite(peak))) {
             throw new IllegalArgumentException("row " + id + ": peak must be positive and finite, got " + peak);
@@ -63,6 +64,7 @@ public record Row(String id, String group, String figure, String unit, Direction
         private Target target = Target.none();
         private String note;
         private Double peak;
+        private String peakFrom;
 
         private Builder(String id, String group, String figure, String unit) {
             this.id = id;
@@ -107,13 +109,15 @@ public record Row(String id, String group, String figure, String unit, Direction
             return this;
         }
 
-        public Builder peak(double peak) {
+        /** The issue's ceiling, and the row that measures it now (used when it ran). */
+        public Builder peak(double peak, String measuredBy) {
             this.peak = peak;
+            this.peakFrom = measuredBy;
             return this;
         }
 
         public Row build() {
-            return new Row(id, group, figure, unit, direction, spec, baseline, conversion, reference, issueFigure, target, note, peak);
+            return new Row(id, group, figure, unit, direction, spec, baseline, conversion, reference, issueFigure, target, note, peak, peakFrom);
         }
     }
 }

@@ -53,6 +53,18 @@ class ConversionTest {
     }
 
     @Test
+    void aShareIsOnePartOverBothAndIgnoresHowManyIterationsWereSummed() {
+        Conversion c = Conversion.sharePercent("#");
+        assertTrue(c.needsBaseline());
+        assertEquals(4.0, c.figure(new Measured(4, "#"), new Measured(96, "#")), 1e-12);
+        // JMH sums EVENTS counters over iterations: three iterations triple both parts, not the share.
+        assertEquals(4.0, c.figure(new Measured(12, "#"), new Measured(288, "#")), 1e-12);
+        assertThrows(IllegalStateException.class, () -> c.figure(new Measured(0, "#"), new Measured(0, "#")));
+        assertThrows(IllegalStateException.class, () -> c.figure(new Measured(-1, "#"), new Measured(5, "#")));
+        assertThrows(IllegalStateException.class, () -> c.figure(new Measured(1, "#"), null));
+    }
+
+    @Test
     void badConstructionIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Conversion.scaled("#", 0));
         assertThrows(IllegalArgumentException.class, () -> Conversion.scaled("#", Double.POSITIVE_INFINITY));

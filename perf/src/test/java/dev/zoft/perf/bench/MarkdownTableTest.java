@@ -16,19 +16,28 @@ class MarkdownTableTest {
                 .issue(threads == 1 ? 240 : 450)
                 .target(Target.allOf(Target.timesReference(1.0), Target.atLeast(228.65, "85 % of peak")))
                 .note("a caveat")
-                .peak(threads == 1 ? 269 : 529)
+                .peak(threads == 1 ? 269 : 529, "peak-t" + threads)
                 .build();
     }
 
     @Test
     void aMeasuredRowIsComparedWithTheReferenceMeasuredNow() {
         MarkdownTable.Cells c = MarkdownTable.cells(Outcome.measured(gemmRow(1), 253.6), REF);
-        assertEquals("254 (94 % of peak)", c.zoft());
+        assertEquals("254 (94 % of issue peak)", c.zoft());
         assertEquals("242", c.referenceNow());
         assertEquals("240", c.issue());
         assertEquals("1.05×", c.ratio());
         assertEquals(Verdict.MET, c.verdict());
         assertEquals(Verdict.MISSED, MarkdownTable.cells(Outcome.measured(gemmRow(1), 235), REF).verdict());
+    }
+
+    @Test
+    void theShareOfPeakUsesThePeakMeasuredInTheSameRunWhenThereIsOne() {
+        Row peak = Row.builder("peak-t1", "peak", "FMA peak, 1 thread", "GFLOP/s")
+                .bench(BenchmarkSpec.of("x.Peak", "run"), Conversion.identity("ms/op")).build();
+        String table = MarkdownTable.render(List.of(Outcome.measured(peak, 250), Outcome.measured(gemmRow(1), 225)), REF);
+        assertTrue(table.contains("| 225 (90 % of measured peak) |"), table);
+        assertEquals("225 (84 % of issue peak)", MarkdownTable.cells(Outcome.measured(gemmRow(1), 225), REF).zoft());
     }
 
     @Test

@@ -103,6 +103,17 @@ class RowEvaluatorTest {
     }
 
     @Test
+    void paramsOfNestedStatesAndTheirSetupArgumentsCount() {
+        String fixture = NestedStateFixture.class.getName();
+        assertTrue(BenchmarkSpec.of(fixture, "pass", "distribution", "GAUSSIAN", "threads", "2").unavailable(LOADER).isEmpty());
+        assertTrue(BenchmarkSpec.of(fixture, "triad", "threads", "2").unavailable(LOADER).isEmpty());
+        String open = BenchmarkSpec.of(fixture, "pass", "distribution", "GAUSSIAN").unavailable(LOADER).orElseThrow();
+        assertTrue(open.contains("'threads' is not set"), open);
+        String foreign = BenchmarkSpec.of(fixture, "triad", "threads", "2", "distribution", "GAUSSIAN").unavailable(LOADER).orElseThrow();
+        assertTrue(foreign.contains("no @Param field 'distribution'"), foreign);
+    }
+
+    @Test
     void aFailedRunFailsEveryRowUsingItOnceAndSaysWhy() {
         RecordingSource source = new RecordingSource(null, "fork exited with code 1");
         RowEvaluator ev = new RowEvaluator(source, LOADER, 512, "W512");

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,25 +31,31 @@ class RowsTest {
         }
         Set<String> groups = new HashSet<>();
         rows.forEach(r -> groups.add(r.group()));
-        assertEquals(Set.of("gemm", "fused", "bert", "decoder", "generator", "perturbation", "zostep", "memory"), groups);
+        assertEquals(Set.of("peak", "gemm", "fused", "bert", "decoder", "generator", "perturbation", "zostep", "memory"), groups);
     }
 
     @Test
-    void rowsOfBenchmarksOnMainMatchTheirClasses() {
+    void everyRowWhoseBenchmarkIsOnTheClasspathMatchesIt() {
+        // A row for a benchmark not merged yet is skipped at run time; once merged it must match.
         ClassLoader loader = RowsTest.class.getClassLoader();
-        int checked = 0;
+        Set<String> checked = new HashSet<>();
         for (Row r : Rows.all()) {
             for (BenchmarkSpec s : r.baseline() == null ? List.of(r.spec()) : List.of(r.spec(), r.baseline())) {
-                if (ON_MAIN.contains(s.simpleName())) {
-                    BenchmarkSpec resolved = s.resolve(512, "W512");
-                    resolved.unavailable(loader).ifPresent(why -> fail("row " + r.id() + ": " + why));
+                BenchmarkSpec resolved = s.resolve(512, "W512");
+                Optional<String> why = resolved.unavailable(loader);
+                if (why.isPresent() && why.get().contains("not on the classpath")) {
+                    assertFalse(ON_MAIN.contains(s.simpleName()), s.simpleName() + " is on main but not found");
+                    continue;
+                }
+                why.ifPresent(w -> fail("row " + r.id() + ": " + w));
+                if (s.isJmh()) {
                     assertTrue(resolved.pinnedForkArgs(loader).contains("--add-modules"),
                             "row " + r.id() + ": the benchmark's pinned @Fork flags are read");
-                    checked++;
                 }
+                checked.add(s.simpleName());
             }
         }
-        assertTrue(checked >= 13, "8 GEMM + 2 MiniLM + 2 decoder + 3 generator rows, got " + checked);
+        assertTrue(checked.containsAll(ON_MAIN), "checked " + checked);
     }
 
     @Test
