@@ -38,11 +38,18 @@ public final class PerturbedKernels implements Kernels {
     private final PerturbationGenerator generator;
     /** Registered tensors by the native address of their first byte. */
     private final TreeMap<Long, Registered> registered = new TreeMap<>();
-    private Distribution distribution;
-    private long seed;
-    private float c;
+    /** The perturbations set, by the first global index of their range. */
+    private final TreeMap<Long, Active> active = new TreeMap<>();
 
     private record Registered(long address, long bytes, long index) {
+    }
+
+    /** {@code c·z(seed)} over the global indices {@code [from, to)}. */
+    private record Active(long from, long to, Distribution distribution, long seed, float c) {
+    }
+
+    /** A registered tensor (or slice) at global index {@code index}, under the perturbation {@code p}. */
+    private record Hit(long index, Active p) {
     }
 
     /** Perturbing kernels over {@code base}; with no perturbation set they are {@code base}. */
@@ -75,19 +82,35 @@ public final class PerturbedKernels implements Kernels {
         }
     }
 
-    /** From now on, ops see every registered parameter as {@code θ + c·z(seed)}. */
+    /** From now on, ops see every registered parameter as {@code θ + c·z(seed)} (replacing all perturbations set). */
     public void perturb(Distribution distribution, long seed, float c) {
+        clear();
+        perturb(0, Long.MAX_VALUE, distribution, seed, c);
+    }
+
+    /**
+     * From now on, ops see the registered parameters with global indices in {@code [from, to)} as
+     * {@code θ + c·z(seed)}, besides the perturbations already set, whose ranges it must not overlap.
+     * A registered tensor must lie wholly inside or wholly outside the range.
+     */
+    public void perturb(long from, long to, Distribution distribution, long seed, float c) {
+        Objects.requireNonNull(distribution, "distribution");
         if (!Float.isFinite(c)) {
             throw new IllegalArgumentException("the coefficient c must be finite, got " + c);
         }
-        this.distribution = Objects.requireNonNull(distribution, "distribution");
-        this.seed = seed;
-        this.c = c;
+        if (from < 0 || to <= from) {
+            throw new IllegalArgumentException("empty or negative index range [" + from + ", " + to + ")");
+        }
+        Map.Entry<Long, Active> below = active.floorEntry(to - 1);
+        if (below != null && below.getValue().to() > from) {
+            throw new IllegalArgumentException("index range [" + from + ", " + to + ") overlaps a perturbation already set");
+        }
+        active.put(from, new Active(from, to, distribution, seed, c));
     }
 
     /** From now on, ops see the parameters as they are. */
     public void clear() {
-        distribution = null;
+        active.clear();
     }
 
     /** The kernels this one delegates to. */
@@ -95,37 +118,45 @@ public final class PerturbedKernels implements Kernels {
         return base;
     }
 
-    /** The global index of {@code t}'s first element when a perturbation is set and t is (in) a registered tensor, else −1. */
-    private long indexOf(Tensor t) {
-        if (distribution == null || t == null || !t.segment().isNative()) {
-            return -1;
+    /** The global index of {@code t}'s first element and its perturbation, or null if t is not (in) a perturbed parameter. */
+    private Hit hit(Tensor t) {
+        if (active.isEmpty() || t == null || !t.segment().isNative()) {
+            return null;
         }
         long address = t.segment().address();
         Map.Entry<Long, Registered> e = registered.floorEntry(address);
         if (e == null) {
-            return -1;
+            return null;
         }
         Registered r = e.getValue();
         long end = address + t.numel() * Float.BYTES;
         if (address >= r.address() + r.bytes()) {
-            return -1;
+            return null;
         }
         if (end > r.address() + r.bytes() || (address - r.address()) % Float.BYTES != 0) {
             throw new IllegalArgumentException(t + " straddles the end of a registered parameter");
         }
-        return r.index() + (address - r.address()) / Float.BYTES;
+        long index = r.index() + (address - r.address()) / Float.BYTES;
+        Map.Entry<Long, Active> a = active.floorEntry(index);
+        if (a == null || index >= a.getValue().to()) {
+            return null;
+        }
+        if (index + t.numel() > a.getValue().to()) {
+            throw new IllegalArgumentException(t + " straddles the end of a perturbed index range");
+        }
+        return new Hit(index, a.getValue());
     }
 
     /** A perturbed copy of a small parameter (norm weights, biases), in {@code arena}. */
-    private Tensor perturbedCopy(Arena arena, Tensor t, long index) {
+    private Tensor perturbedCopy(Arena arena, Tensor t, Hit h) {
         Tensor copy = Tensor.allocate(arena, DType.F32, t.shape());
         MemorySegment.copy(t.segment(), 0, copy.segment(), 0, t.numel() * Float.BYTES);
-        generator.axpy(distribution, seed, index, c, copy.segment(), t.numel());
+        generator.axpy(h.p().distribution(), h.p().seed(), h.index(), h.p().c(), copy.segment(), t.numel());
         return copy;
     }
 
     private void refuse(String op, Tensor t) {
-        if (indexOf(t) >= 0) {
+        if (hit(t) != null) {
             throw new IllegalStateException(op + " cannot read a perturbed parameter (" + t + ") in fused mode");
         }
     }
@@ -142,22 +173,25 @@ public final class PerturbedKernels implements Kernels {
 
     @Override
     public void matmulTransposed(Tensor x, Tensor w, Tensor bias, Tensor out) {
-        long wi = indexOf(w);
-        long bi = indexOf(bias);
-        if (wi < 0 && bi < 0) {
+        Hit hw = hit(w);
+        Hit hb = hit(bias);
+        if (hw == null && hb == null) {
             base.matmulTransposed(x, w, bias, out);
             return;
         }
-        if (wi < 0) {
-            try (Arena arena = Arena.ofShared()) {
-                base.matmulTransposed(x, w, perturbedCopy(arena, bias, bi), out);
+        try (Arena arena = Arena.ofShared()) {
+            if (hw == null) {
+                base.matmulTransposed(x, w, perturbedCopy(arena, bias, hb), out);
+                return;
             }
-            return;
-        }
-        base.matmulTransposedPerturbed(x, w, bi < 0 ? null : bias, out,
-                new FusedPerturbation(distribution, seed, c, wi, Math.max(bi, 0)));
-        if (bias != null && bi < 0) {
-            addBias(out, bias); // the kernel adds its bias last too: the same float sum
+            Active p = hw.p();
+            boolean fuseBias = hb != null && hb.p() == p;
+            base.matmulTransposedPerturbed(x, w, fuseBias ? bias : null, out,
+                    new FusedPerturbation(p.distribution(), p.seed(), p.c(), hw.index(), fuseBias ? hb.index() : 0));
+            if (bias != null && !fuseBias) {
+                // The kernel adds its bias last too: the same float sum.
+                addBias(out, hb == null ? bias : perturbedCopy(arena, bias, hb));
+            }
         }
     }
 
@@ -190,27 +224,27 @@ public final class PerturbedKernels implements Kernels {
 
     @Override
     public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out) {
-        long gi = indexOf(gamma);
-        long bi = indexOf(beta);
-        if (gi < 0 && bi < 0) {
+        Hit hg = hit(gamma);
+        Hit hb = hit(beta);
+        if (hg == null && hb == null) {
             base.layerNorm(x, gamma, beta, eps, out);
             return;
         }
         try (Arena arena = Arena.ofShared()) {
-            base.layerNorm(x, gi < 0 ? gamma : perturbedCopy(arena, gamma, gi),
-                    bi < 0 ? beta : perturbedCopy(arena, beta, bi), eps, out);
+            base.layerNorm(x, hg == null ? gamma : perturbedCopy(arena, gamma, hg),
+                    hb == null ? beta : perturbedCopy(arena, beta, hb), eps, out);
         }
     }
 
     @Override
     public void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor out) {
-        long gi = indexOf(gamma);
-        if (gi < 0) {
+        Hit hg = hit(gamma);
+        if (hg == null) {
             base.rmsNorm(x, gamma, eps, out);
             return;
         }
         try (Arena arena = Arena.ofShared()) {
-            base.rmsNorm(x, perturbedCopy(arena, gamma, gi), eps, out);
+            base.rmsNorm(x, perturbedCopy(arena, gamma, hg), eps, out);
         }
     }
 
@@ -218,15 +252,16 @@ public final class PerturbedKernels implements Kernels {
     @Override
     public void embeddingGather(Tensor table, int[] ids, Tensor out) {
         base.embeddingGather(table, ids, out);
-        long ti = indexOf(table);
-        if (ti < 0) {
+        Hit ht = hit(table);
+        if (ht == null) {
             return;
         }
+        Active p = ht.p();
         long h = table.cols();
         long bytes = h * Float.BYTES;
         MemorySegment o = out.segment();
         for (int r = 0; r < ids.length; r++) {
-            generator.axpy(distribution, seed, ti + ids[r] * h, c, o.asSlice(r * bytes, bytes), h);
+            generator.axpy(p.distribution(), p.seed(), ht.index() + ids[r] * h, p.c(), o.asSlice(r * bytes, bytes), h);
         }
     }
 
