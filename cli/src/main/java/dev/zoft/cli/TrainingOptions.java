@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <pre>
  *   --estimator mezo|fedspzo|fedspzo-decoupled   --p N  --p1 N  --p2 N
- *   --eps E  --lr LR  --lr-end LR  --distribution gaussian|rademacher  --restore snapshot|in-place
+ *   --eps E  --lr LR  --lr-end LR  --distribution gaussian|rademacher  --restore snapshot|in-place|fused
  *   --subset all|top-K|head|bitfit  --split L|auto  --max-tokens N
  *   --seed S  --batch B  --threads N
  * </pre>
@@ -45,7 +45,8 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
               --lr LR           learning rate (constant unless --lr-end is given)
               --lr-end LR       decay the learning rate linearly from --lr to this over the run
               --distribution D  law of the directions: gaussian or rademacher
-              --restore MODE    snapshot (exact, 4 bytes per trainable parameter) or in-place
+              --restore MODE    snapshot (exact, 4 bytes per trainable parameter), in-place, or fused
+                                (decoders: perturbations generated inside the GEMMs, never written)
               --subset S        trainable tensors: all, top-K (top K layers), head (encoder only),
                                 bitfit (decoders: norms, every norm and bias)
               --split L         block 1 = embeddings + layers [0, L); auto = floor(3/4 of the layers)
@@ -117,8 +118,11 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
         double eps = args.real("eps", d.eps(), Float.MIN_NORMAL, 1.0);
         Distribution distribution = Distribution.valueOf(
                 args.choice("distribution", "gaussian", List.of("gaussian", "rademacher")).toUpperCase(Locale.ROOT));
-        RestoreMode restore = args.choice("restore", "snapshot", List.of("snapshot", "in-place")).equals("snapshot")
-                ? RestoreMode.SNAPSHOT : RestoreMode.IN_PLACE;
+        RestoreMode restore = switch (args.choice("restore", "snapshot", List.of("snapshot", "in-place", "fused"))) {
+            case "in-place" -> RestoreMode.IN_PLACE;
+            case "fused" -> RestoreMode.FUSED;
+            default -> RestoreMode.SNAPSHOT;
+        };
         EstimatorSpec spec;
         try {
             spec = new EstimatorSpec(method, p1, p2, (float) eps, distribution, restore);

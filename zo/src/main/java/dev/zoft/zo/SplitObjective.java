@@ -37,6 +37,26 @@ public interface SplitObjective<B> {
     /** Forward FLOPs of {@link #lossFromBlock1} on {@code batch}, counted exactly. */
     long block2Flops(B batch);
 
+    /**
+     * Whether this objective can evaluate at perturbed parameters without writing them
+     * ({@link #perturbFused}, {@link dev.zoft.zo.estimate.RestoreMode#FUSED}): true when every
+     * trainable parameter is read through kernels that perturb on the fly.
+     */
+    default boolean supportsFusedPerturbation() {
+        return false;
+    }
+
+    /**
+     * Evaluates every later forward at {@code θ + c·z(seed)} over each given direction's view,
+     * without writing θ; an empty list evaluates at θ again. Directions' views are disjoint. The
+     * values seen are exactly those an in-place pass with the same (distribution, seed, c) writes.
+     *
+     * @throws UnsupportedOperationException if {@link #supportsFusedPerturbation()} is false
+     */
+    default void perturbFused(java.util.List<dev.zoft.zo.params.FusedDirection> directions) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot evaluate fused perturbations");
+    }
+
     /** The full loss: block 1 then block 2. */
     default double loss(B batch) {
         try (BlockState h = forwardBlock1(batch)) {

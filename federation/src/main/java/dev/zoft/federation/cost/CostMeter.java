@@ -32,6 +32,11 @@ public final class CostMeter {
         }
     }
 
+    /** A fused evaluation: z of {@code n} parameters generated inside the forward's kernels (no pass). */
+    public void fusedDraws(long n) {
+        draws = Math.addExact(draws, n);
+    }
+
     /** A local update pass over {@code n} parameters. */
     public void update(long n) {
         updatePasses++;

@@ -60,6 +60,16 @@ public final class CountingObjective<B> implements SplitObjective<B> {
     }
 
     @Override
+    public boolean supportsFusedPerturbation() {
+        return inner.supportsFusedPerturbation();
+    }
+
+    @Override
+    public void perturbFused(java.util.List<dev.zoft.zo.params.FusedDirection> directions) {
+        inner.perturbFused(directions);
+    }
+
+    @Override
     public double lossFromBlock1(BlockState state, B batch) {
         double loss = inner.lossFromBlock1(state, batch);
         if (meter != null) {

@@ -59,16 +59,30 @@ class StepCostsTest {
             }
         }
 
+        java.util.List<dev.zoft.zo.params.FusedDirection> fused = java.util.List.of();
+
         double half(ParameterView v) {
             double s = 0;
             for (ParameterView.Entry e : v.entries()) {
-                for (long i = 0; i < e.tensor().numel(); i++) {
-                    double x = e.tensor().getFloat(i);
-                    s += x * x;
+                float[] x = e.tensor().toFloatArray();
+                for (var d : fused) {
+                    if (d.view().entries().stream().anyMatch(de -> de.offset() == e.offset())) {
+                        dev.zoft.tensor.random.PerturbationGenerator.configured()
+                                .axpy(d.distribution(), d.seed(), e.offset(), d.c(), x, 0, x.length);
+                    }
+                }
+                for (float xi : x) {
+                    s += (double) xi * xi;
                 }
             }
             return 0.5 * s;
         }
+
+        @Override
+        public boolean supportsFusedPerturbation() { return true; }
+
+        @Override
+        public void perturbFused(java.util.List<dev.zoft.zo.params.FusedDirection> directions) { fused = directions; }
 
         public ParameterView parameters() { return all; }
         public ParameterView block1() { return b1; }

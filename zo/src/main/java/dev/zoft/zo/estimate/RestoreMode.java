@@ -16,5 +16,14 @@ public enum RestoreMode {
      * step reports every pass it applied (perturbations included) as updates, so the log is about
      * three times longer and slower to replay.
      */
-    IN_PLACE
+    IN_PLACE,
+    /**
+     * Never write a perturbation: the objective's kernels evaluate {@code θ ± ε·z} on the fly (the
+     * GEMM generates z as it packs the weights), so a step's only parameter passes are its pure
+     * updates, there is no snapshot, and the weights may be read-only while evaluating. The seed
+     * log holds the pure updates, as with {@link #SNAPSHOT}. Losses equal the in-place ones to
+     * rounding: {@code θ − ε·z} is computed directly instead of as {@code (θ + ε·z) − 2ε·z}. Needs an
+     * objective that {@linkplain dev.zoft.zo.SplitObjective#supportsFusedPerturbation supports it}.
+     */
+    FUSED
 }

@@ -2,6 +2,8 @@ package dev.zoft.zo.estimate;
 
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.zo.SplitObjective;
+import dev.zoft.tensor.random.Distribution;
+import dev.zoft.zo.params.FusedDirection;
 import dev.zoft.zo.params.ParameterView;
 import dev.zoft.zo.params.Perturbation;
 import dev.zoft.zo.params.Scope;
@@ -29,6 +31,7 @@ final class StepRunner<B> {
     private final ScopedViews views;
     private final Perturbation perturbation;
     private final float epsilon;
+    private final Distribution distribution;
     private final RestoreMode mode;
     private final Snapshot snapshot;
     private final long f1;
@@ -39,6 +42,8 @@ final class StepRunner<B> {
     private final Map<Long, Update> merged = new LinkedHashMap<>();
     /** Perturbations applied and not yet undone, as net coefficients, to undo them on failure. */
     private final Map<Long, Update> outstanding = new LinkedHashMap<>();
+    /** FUSED mode: the directions the objective currently evaluates, by seed. */
+    private final Map<Long, FusedDirection> fused = new LinkedHashMap<>();
     private long block1Passes;
     private long block2Passes;
 
@@ -49,6 +54,11 @@ final class StepRunner<B> {
         this.perturbation = new Perturbation(settings.distribution(), pool);
         this.epsilon = settings.epsilon();
         this.mode = settings.restore();
+        if (mode == RestoreMode.FUSED && !objective.supportsFusedPerturbation()) {
+            throw new IllegalArgumentException(objective.getClass().getSimpleName()
+                    + " cannot evaluate fused perturbations: use the SNAPSHOT or IN_PLACE restore mode");
+        }
+        this.distribution = settings.distribution();
         this.snapshot = mode == RestoreMode.SNAPSHOT ? cache.capture(views.all(), pool) : null;
         this.f1 = objective.block1Flops(batch);
         this.f2 = objective.block2Flops(batch);
@@ -58,11 +68,19 @@ final class StepRunner<B> {
     }
 
     void perturb(Scope scope, long seed) {
+        if (mode == RestoreMode.FUSED) {
+            setFused(scope, seed, epsilon);
+            return;
+        }
         pass(scope, seed, epsilon);
         outstanding.put(seed, new Update(scope, seed, epsilon));
     }
 
     void flip(Scope scope, long seed) {
+        if (mode == RestoreMode.FUSED) {
+            setFused(scope, seed, -epsilon);
+            return;
+        }
         pass(scope, seed, -2 * epsilon);
         outstanding.put(seed, new Update(scope, seed, -epsilon));
     }
@@ -70,7 +88,10 @@ final class StepRunner<B> {
     /** Undoes the direction's perturbation (it must be flipped). */
     void restore(Scope scope, long seed) {
         outstanding.remove(seed);
-        if (mode == RestoreMode.SNAPSHOT) {
+        if (mode == RestoreMode.FUSED) {
+            fused.remove(seed);
+            objective.perturbFused(List.copyOf(fused.values()));
+        } else if (mode == RestoreMode.SNAPSHOT) {
             snapshot.restore(views.view(scope));
         } else {
             pass(scope, seed, epsilon);
@@ -83,13 +104,19 @@ final class StepRunner<B> {
      * updates in canonical order in {@link #finish}.
      */
     void restoreAndUpdate(Scope scope, long seed, float c) {
-        if (mode == RestoreMode.SNAPSHOT) {
+        if (mode != RestoreMode.IN_PLACE) {
             restore(scope, seed);
         } else {
             outstanding.remove(seed);
             pass(scope, seed, (float) ((double) epsilon + c));
             merged.put(seed, new Update(scope, seed, c));
         }
+    }
+
+    /** FUSED mode: from now on the objective sees the scope's parameters as {@code θ + c·z(seed)}. */
+    private void setFused(Scope scope, long seed, float c) {
+        fused.put(seed, new FusedDirection(views.view(scope), distribution, seed, c));
+        objective.perturbFused(List.copyOf(fused.values()));
     }
 
     private void pass(Scope scope, long seed, float c) {
@@ -163,7 +190,10 @@ final class StepRunner<B> {
     }
 
     private void undoOutstanding() {
-        if (mode == RestoreMode.SNAPSHOT) {
+        if (mode == RestoreMode.FUSED) {
+            fused.clear();
+            objective.perturbFused(List.of());
+        } else if (mode == RestoreMode.SNAPSHOT) {
             snapshot.restore();
         } else {
             for (Update u : outstanding.values()) {

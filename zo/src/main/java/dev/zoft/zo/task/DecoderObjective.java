@@ -8,12 +8,15 @@ import dev.zoft.transformer.decoder.DecoderConfig;
 import dev.zoft.transformer.decoder.DecoderModel;
 import dev.zoft.transformer.decoder.DecoderWeights;
 import dev.zoft.zo.SplitObjective;
+import dev.zoft.tensor.ops.PerturbedKernels;
+import dev.zoft.zo.params.FusedDirection;
 import dev.zoft.zo.params.ParameterView;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +41,8 @@ public abstract class DecoderObjective<B> implements SplitObjective<B>, AutoClos
     private final DecoderConfig config;
     private final int split;
     private final DecoderModel model;
+    /** The model's kernels: they perturb the trainable copies on the fly in fused mode. */
+    private final PerturbedKernels kernels;
     private final Arena copies;
     private final Map<String, Tensor> baseTensors = new LinkedHashMap<>();
     private final ParameterView parameters;
@@ -66,8 +71,12 @@ public abstract class DecoderObjective<B> implements SplitObjective<B>, AutoClos
                     trainable.put(e.getKey(), e.getValue().toF32(copies));
                 }
             }
-            this.model = new DecoderModel(config, base.withReplaced(trainable), kernels);
+            this.kernels = new PerturbedKernels(kernels);
+            this.model = new DecoderModel(config, base.withReplaced(trainable), this.kernels);
             this.parameters = ParameterView.of(trainable);
+            for (ParameterView.Entry e : parameters.entries()) {
+                this.kernels.register(e.tensor(), e.offset());
+            }
             this.block1 = parameters.subset(this::inBlock1);
             this.block2 = parameters.subset(n -> !inBlock1(n));
         } catch (RuntimeException | Error e) {
@@ -107,6 +116,24 @@ public abstract class DecoderObjective<B> implements SplitObjective<B>, AutoClos
     @Override
     public ParameterView block2() {
         return block2;
+    }
+
+    /** Every trainable parameter is read through the model's kernels, which can perturb on the fly. */
+    @Override
+    public boolean supportsFusedPerturbation() {
+        return true;
+    }
+
+    @Override
+    public synchronized void perturbFused(List<FusedDirection> directions) {
+        kernels.clear();
+        for (FusedDirection d : directions) {
+            for (ParameterView.Entry e : d.view().entries()) {
+                if (e.tensor().numel() > 0) {
+                    kernels.perturb(e.offset(), e.end(), d.distribution(), d.seed(), d.c());
+                }
+            }
+        }
     }
 
     /** Embeddings and layers {@code [0, split)}; the state owns a copy of the hidden states. */

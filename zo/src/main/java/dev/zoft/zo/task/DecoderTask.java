@@ -56,6 +56,16 @@ abstract class DecoderTask<B, O extends DecoderObjective<B>> implements SplitObj
     }
 
     @Override
+    public boolean supportsFusedPerturbation() {
+        return objective.supportsFusedPerturbation();
+    }
+
+    @Override
+    public void perturbFused(java.util.List<dev.zoft.zo.params.FusedDirection> directions) {
+        objective.perturbFused(directions);
+    }
+
+    @Override
     public long block1Flops(B batch) {
         return objective.block1Flops(batch);
     }

@@ -1,5 +1,9 @@
 package dev.zoft.zo.estimate;
 
+import dev.zoft.tensor.random.PerturbationGenerator;
+import dev.zoft.zo.params.FusedDirection;
+import java.util.List;
+
 import dev.zoft.tensor.Tensor;
 import dev.zoft.zo.SplitObjective;
 import dev.zoft.zo.params.ParameterView;
@@ -24,6 +28,7 @@ public final class QuadraticObjective implements SplitObjective<Integer>, AutoCl
     private long block1Calls;
     private long block2Calls;
     private long flopsSpent;
+    private List<FusedDirection> fused = List.of();
 
     /**
      * Tensors "b1.t0", "b1.t1", … of {@code block1Sizes} then "b2.t0", … of {@code block2Sizes};
@@ -103,13 +108,32 @@ public final class QuadraticObjective implements SplitObjective<Integer>, AutoCl
         return 3L * block2.size() + 1;
     }
 
+    /** Evaluates at θ + c·z like a model on perturbing kernels: the float product, then the float sum. */
+    @Override
+    public boolean supportsFusedPerturbation() {
+        return true;
+    }
+
+    @Override
+    public void perturbFused(List<FusedDirection> directions) {
+        fused = List.copyOf(directions);
+    }
+
     private double partialLoss(ParameterView view) {
         double s = 0;
         for (ParameterView.Entry e : view.entries()) {
             long n = e.tensor().numel();
+            float[] theta = e.tensor().toFloatArray();
+            for (FusedDirection d : fused) {
+                for (ParameterView.Entry de : d.view().entries()) {
+                    if (de.offset() == e.offset()) {
+                        PerturbationGenerator.configured().axpy(d.distribution(), d.seed(), e.offset(), d.c(), theta, 0, theta.length);
+                    }
+                }
+            }
             for (long j = 0; j < n; j++) {
                 int i = (int) (e.offset() + j);
-                double d = e.tensor().getFloat(j) - c[i];
+                double d = theta[(int) j] - c[i];
                 s += a[i] * d * d;
             }
         }
