@@ -92,7 +92,19 @@ public final class ClassificationHead implements AutoCloseable {
 
     /** {@code [B][classes]} logits of the pooled embeddings {@code pooled} ({@code [B × H]}). */
     public double[][] logits(Tensor pooled) {
+        return logits(pooled, classVectors);
+    }
+
+    /**
+     * The logits with {@code vectors} ({@code [classes × H]}, e.g. a perturbed copy of
+     * {@link #classVectors()}) in place of the class vectors.
+     */
+    public double[][] logits(Tensor pooled, Tensor vectors) {
         requireShape(pooled);
+        if (vectors.dtype() != DType.F32 || vectors.numel() != (long) classes * hidden) {
+            throw new IllegalArgumentException("class vectors " + vectors + " for a head of " + classes + " × " + hidden);
+        }
+        Tensor classVectors = vectors;
         int batch = (int) pooled.rows();
         double[] classNorms = new double[classes];
         for (int c = 0; c < classes; c++) {

@@ -15,6 +15,9 @@ import dev.zoft.transformer.bert.BertWeights;
 import dev.zoft.transformer.bert.MiniLm;
 import dev.zoft.weights.EncoderCheckpoint;
 import dev.zoft.zo.SplitObjective;
+import dev.zoft.tensor.ops.PerturbedKernels;
+import dev.zoft.tensor.random.PerturbationGenerator;
+import dev.zoft.zo.params.FusedDirection;
 import dev.zoft.zo.params.ParameterView;
 
 import java.lang.foreign.Arena;
@@ -72,6 +75,10 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
     private final BertModel model;
     private final BatchEncoder encoder;
     private final ClassificationHead head;
+    /** The model's kernels: they perturb the trainable encoder copies on the fly in fused mode. */
+    private final PerturbedKernels kernels;
+    /** Fused mode: the directions every evaluation currently sees (the head's share applied here). */
+    private List<FusedDirection> fused = List.of();
     private final ParameterView parameters;
     private final ParameterView block1;
     private final ParameterView block2;
@@ -96,8 +103,9 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
         BertModel m = null;
         ClassificationHead h = null;
         ParameterView all;
+        this.kernels = new PerturbedKernels(kernels);
         try {
-            m = new BertModel(config, copies.weights(), kernels);
+            m = new BertModel(config, copies.weights(), this.kernels);
             h = ClassificationHead.of(promptEmbeddings(m, encoder, options.labelPrompts()), options.temperature());
             Map<String, Tensor> tensors = new LinkedHashMap<>(copies.trainable());
             tensors.put(ClassificationHead.PARAMETER_NAME, h.classVectors());
@@ -118,6 +126,11 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
         this.parameters = all;
         this.block1 = all.subset(this::inBlock1);
         this.block2 = all.subset(name -> !inBlock1(name));
+        for (ParameterView.Entry e : all.entries()) {
+            if (!e.name().equals(ClassificationHead.PARAMETER_NAME)) {
+                this.kernels.register(e.tensor(), e.offset());
+            }
+        }
     }
 
     /**
@@ -223,7 +236,43 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
     @Override
     public synchronized double lossFromBlock1(BlockState state, LabelledBatch batch) {
         Tensor pooled = pooledFromBlock1(state, batch);
-        return head.loss(pooled, labelsWithin(batch));
+        return ClassificationHead.meanCrossEntropy(headLogits(pooled), labelsWithin(batch));
+    }
+
+    /** The head's logits at the class vectors every evaluation currently sees (perturbed in fused mode). */
+    private double[][] headLogits(Tensor pooled) {
+        for (FusedDirection d : fused) {
+            for (ParameterView.Entry e : d.view().entries()) {
+                if (e.name().equals(ClassificationHead.PARAMETER_NAME)) {
+                    try (Arena arena = Arena.ofConfined()) {
+                        Tensor v = head.classVectors().toF32(arena);
+                        PerturbationGenerator.of(kernels.width())
+                                .axpy(d.distribution(), d.seed(), e.offset(), d.c(), v.segment(), v.numel());
+                        return head.logits(pooled, v);
+                    }
+                }
+            }
+        }
+        return head.logits(pooled);
+    }
+
+    /** Every trainable encoder tensor is read through the model's kernels, and the head perturbs its own vectors. */
+    @Override
+    public boolean supportsFusedPerturbation() {
+        return true;
+    }
+
+    @Override
+    public synchronized void perturbFused(List<FusedDirection> directions) {
+        kernels.clear();
+        for (FusedDirection d : directions) {
+            for (ParameterView.Entry e : d.view().entries()) {
+                if (e.tensor().numel() > 0 && !e.name().equals(ClassificationHead.PARAMETER_NAME)) {
+                    kernels.perturb(e.offset(), e.end(), d.distribution(), d.seed(), d.c());
+                }
+            }
+        }
+        fused = List.copyOf(directions);
     }
 
     /** {@code split · layerFlops(B, T)}. */
@@ -244,7 +293,7 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
     /** Logits {@code [B][classes]} of {@code batch} at the current parameters. */
     public synchronized double[][] logits(LabelledBatch batch) {
         try (HiddenState h = forwardBlock1(batch)) {
-            return head.logits(pooledFromBlock1(h, batch));
+            return headLogits(pooledFromBlock1(h, batch));
         }
     }
 

@@ -76,6 +76,16 @@ record EncoderTask(EncoderClassifier classifier) implements ClassifierTask<Label
     }
 
     @Override
+    public boolean supportsFusedPerturbation() {
+        return classifier.supportsFusedPerturbation();
+    }
+
+    @Override
+    public void perturbFused(List<dev.zoft.zo.params.FusedDirection> directions) {
+        classifier.perturbFused(directions);
+    }
+
+    @Override
     public long block1Flops(LabelledBatch batch) {
         return classifier.block1Flops(batch);
     }

@@ -281,4 +281,29 @@ class EncoderClassifierTest {
         return view.entries().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow().offset();
     }
 
+
+    /**
+     * Fused mode sees exactly what an in-place perturbation writes: the loss at θ + ε·z through the
+     * perturbing kernels (and the head's own perturbed class vectors) equals, bit for bit, the loss
+     * after the in-place pass; the parameters are not written; clearing returns to θ.
+     */
+    @Test
+    void fusedEvaluationEqualsTheInPlacePerturbationBitForBit() {
+        for (dev.zoft.tensor.random.Distribution d : dev.zoft.tensor.random.Distribution.values()) {
+            try (EncoderClassifier c = classifier(ClassifierOptions.defaults().withSplitLayer(1))) {
+                LabelledBatch b = batch(c);
+                double base = c.loss(b);
+                float[] before = c.parameters().entries().get(0).tensor().toFloatArray();
+                c.perturbFused(java.util.List.of(new dev.zoft.zo.params.FusedDirection(c.parameters(), d, 77L, 1e-2f)));
+                double fused = c.loss(b);
+                c.perturbFused(java.util.List.of());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(before, c.parameters().entries().get(0).tensor().toFloatArray(),
+                        "fused mode never writes the parameters");
+                assertEquals(bits(base), bits(c.loss(b)), "cleared: the loss at θ again");
+                new dev.zoft.zo.params.Perturbation(d, pool).axpy(c.parameters(), 77L, 1e-2f);
+                assertEquals(bits(c.loss(b)), bits(fused), d + ": fused equals in place");
+                assertTrue(fused != base, "the perturbation is seen");
+            }
+        }
+    }
 }
