@@ -9,6 +9,13 @@ final class Checks {
     private Checks() {
     }
 
+    /** A weight read as stored: F32, or BF16/F16 decoded to F32 as it is read. */
+    static void stored(String name, Tensor t) {
+        if (t == null) {
+            throw new IllegalArgumentException(name + " is null");
+        }
+    }
+
     static void f32(String name, Tensor t) {
         if (t == null) {
             throw new IllegalArgumentException(name + " is null");
@@ -37,7 +44,7 @@ final class Checks {
     /** {@code out[M×N] = x[M×K] · w[N×K]ᵀ + bias[N]}: returns {M, N, K}. */
     static long[] matmul(Tensor x, Tensor w, Tensor bias, Tensor out) {
         f32("x", x);
-        f32("w", w);
+        stored("w", w);
         f32("out", out);
         if (w.rank() != 2) {
             throw new IllegalArgumentException("w must be a [N × K] matrix, got " + w);
@@ -131,7 +138,7 @@ final class Checks {
     }
 
     static void embeddingGather(Tensor table, int[] ids, Tensor out) {
-        f32("table", table);
+        stored("table", table);
         f32("out", out);
         if (ids == null) {
             throw new IllegalArgumentException("ids is null");

@@ -2,6 +2,7 @@ package dev.zoft.tensor.ops;
 
 import static dev.zoft.tensor.Tensor.F32_LE;
 
+import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.tensor.random.PerturbationGenerator;
 import java.lang.foreign.MemorySegment;
@@ -100,12 +101,12 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
         }
     }
 
-    /** The tensors as they are. */
-    static WeightSource plain(MemorySegment w, MemorySegment bias, long k) {
+    /** The tensors as they are (a BF16 or F16 w decoded to F32 as it is packed). */
+    static WeightSource plain(Tensor w, MemorySegment bias, long k) {
         return new WeightSource() {
             @Override
             public void readRow(long row, long k0, int count, float[] dst, int at) {
-                MemorySegment.copy(w, F32_LE, (row * k + k0) * Float.BYTES, dst, at, count);
+                HalfFloats.read(w, row * k + k0, count, dst, at);
             }
 
             @Override
@@ -125,7 +126,7 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
      * then the generator's in-place pass adds {@code c·z} to the copy, so the values are exactly
      * those an in-place perturbation of w would hold.
      */
-    static WeightSource perturbed(MemorySegment w, MemorySegment bias, long n, long k, FusedPerturbation p,
+    static WeightSource perturbed(Tensor w, MemorySegment bias, long n, long k, FusedPerturbation p,
                                   PerturbationGenerator generator) {
         float[] biasValues = null;
         if (bias != null) {
@@ -140,7 +141,7 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
         return new WeightSource() {
             @Override
             public void readRow(long row, long k0, int count, float[] dst, int at) {
-                MemorySegment.copy(w, F32_LE, (row * k + k0) * Float.BYTES, dst, at, count);
+                HalfFloats.read(w, row * k + k0, count, dst, at);
                 generator.axpy(p.distribution(), p.seed(), p.weightIndex() + row * k + k0, p.c(), dst, at, count);
             }
 

@@ -2,7 +2,6 @@ package dev.zoft.tensor.ops;
 
 import static dev.zoft.tensor.Tensor.F32_LE;
 
-import dev.zoft.tensor.DType;
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.VectorWidth;
 import dev.zoft.tensor.parallel.WorkerPool;
@@ -41,7 +40,7 @@ public final class PerturbedKernels implements Kernels {
     /** The perturbations set, by the first global index of their range. */
     private final TreeMap<Long, Active> active = new TreeMap<>();
 
-    private record Registered(long address, long bytes, long index) {
+    private record Registered(long address, long bytes, long index, int elementBytes) {
     }
 
     /** {@code c·z(seed)} over the global indices {@code [from, to)}. */
@@ -59,11 +58,11 @@ public final class PerturbedKernels implements Kernels {
     }
 
     /**
-     * Registers an F32 parameter tensor in native memory whose element {@code i} is global
-     * parameter {@code index + i}. Tensors must not overlap.
+     * Registers a parameter tensor in native memory whose element {@code i} is global parameter
+     * {@code index + i}. Tensors must not overlap. It may be read-only and stored as BF16 or F16:
+     * the perturbed value is then its exact F32 value plus {@code c·z}.
      */
     public void register(Tensor parameter, long index) {
-        parameter.requireF32();
         MemorySegment s = parameter.segment();
         if (!s.isNative()) {
             throw new IllegalArgumentException("a perturbed parameter must live in native memory, got a heap tensor " + parameter);
@@ -72,13 +71,14 @@ public final class PerturbedKernels implements Kernels {
             throw new IllegalArgumentException("parameter index " + index + " of " + parameter + " is out of range");
         }
         long address = s.address();
-        long bytes = parameter.numel() * Float.BYTES;
+        int elementBytes = parameter.dtype().byteSize();
+        long bytes = parameter.numel() * elementBytes;
         Map.Entry<Long, Registered> below = registered.floorEntry(address + bytes - 1);
         if (bytes > 0 && below != null && below.getValue().address() + below.getValue().bytes() > address) {
             throw new IllegalArgumentException(parameter + " overlaps a registered parameter");
         }
         if (bytes > 0) {
-            registered.put(address, new Registered(address, bytes, index));
+            registered.put(address, new Registered(address, bytes, index, elementBytes));
         }
     }
 
@@ -129,14 +129,15 @@ public final class PerturbedKernels implements Kernels {
             return null;
         }
         Registered r = e.getValue();
-        long end = address + t.numel() * Float.BYTES;
         if (address >= r.address() + r.bytes()) {
             return null;
         }
-        if (end > r.address() + r.bytes() || (address - r.address()) % Float.BYTES != 0) {
+        long end = address + t.numel() * t.dtype().byteSize();
+        if (t.dtype().byteSize() != r.elementBytes() || end > r.address() + r.bytes()
+                || (address - r.address()) % r.elementBytes() != 0) {
             throw new IllegalArgumentException(t + " straddles the end of a registered parameter");
         }
-        long index = r.index() + (address - r.address()) / Float.BYTES;
+        long index = r.index() + (address - r.address()) / r.elementBytes();
         Map.Entry<Long, Active> a = active.floorEntry(index);
         if (a == null || index >= a.getValue().to()) {
             return null;
@@ -149,8 +150,7 @@ public final class PerturbedKernels implements Kernels {
 
     /** A perturbed copy of a small parameter (norm weights, biases), in {@code arena}. */
     private Tensor perturbedCopy(Arena arena, Tensor t, Hit h) {
-        Tensor copy = Tensor.allocate(arena, DType.F32, t.shape());
-        MemorySegment.copy(t.segment(), 0, copy.segment(), 0, t.numel() * Float.BYTES);
+        Tensor copy = t.toF32(arena);
         generator.axpy(h.p().distribution(), h.p().seed(), h.index(), h.p().c(), copy.segment(), t.numel());
         return copy;
     }

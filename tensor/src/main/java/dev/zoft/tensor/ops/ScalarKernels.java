@@ -59,7 +59,7 @@ final class ScalarKernels implements Kernels {
                 for (long j = 0; j < n; j++) {
                     float acc = 0f;
                     for (long i = 0; i < k; i++) {
-                        acc += xs.getAtIndex(F32_LE, m * k + i) * ws.getAtIndex(F32_LE, j * k + i);
+                        acc += xs.getAtIndex(F32_LE, m * k + i) * w.getFloat(j * k + i);
                     }
                     if (bs != null) {
                         acc += bs.getAtIndex(F32_LE, j);
@@ -83,8 +83,7 @@ final class ScalarKernels implements Kernels {
     }
 
     private static Tensor perturbedCopy(Arena arena, Tensor t, long index, FusedPerturbation p) {
-        Tensor copy = Tensor.allocate(arena, DType.F32, t.shape());
-        MemorySegment.copy(t.segment(), 0, copy.segment(), 0, t.numel() * Float.BYTES);
+        Tensor copy = t.toF32(arena);
         PerturbationGenerator.of(VectorWidth.SCALAR).axpy(p.distribution(), p.seed(), index, p.c(), copy.segment(), t.numel());
         return copy;
     }
@@ -244,7 +243,7 @@ final class ScalarKernels implements Kernels {
             for (long r = from; r < to; r++) {
                 long src = ids[(int) r] * h;
                 for (long i = 0; i < h; i++) {
-                    os.setAtIndex(F32_LE, r * h + i, ts.getAtIndex(F32_LE, src + i));
+                    os.setAtIndex(F32_LE, r * h + i, table.getFloat(src + i));
                 }
             }
         });

@@ -83,7 +83,7 @@ public abstract sealed class VectorKernels implements Kernels
         if (mnk[0] == 0 || mnk[1] == 0) {
             return;
         }
-        gemm.multiply(pool, x.segment(), PackedGemm.plain(w.segment(), bias == null ? null : bias.segment(), mnk[2]),
+        gemm.multiply(pool, x.segment(), PackedGemm.plain(w, bias == null ? null : bias.segment(), mnk[2]),
                 out.segment(), mnk[0], mnk[1], mnk[2]);
     }
 
@@ -96,7 +96,7 @@ public abstract sealed class VectorKernels implements Kernels
             return;
         }
         MemorySegment bs = bias == null ? null : bias.segment();
-        gemm.multiply(pool, x.segment(), PackedGemm.perturbed(w.segment(), bs, mnk[1], mnk[2], p, generator),
+        gemm.multiply(pool, x.segment(), PackedGemm.perturbed(w, bs, mnk[1], mnk[2], p, generator),
                 out.segment(), mnk[0], mnk[1], mnk[2]);
     }
 
@@ -456,12 +456,17 @@ public abstract sealed class VectorKernels implements Kernels
     @Override
     public void embeddingGather(Tensor table, int[] ids, Tensor out) {
         Checks.embeddingGather(table, ids, out);
-        long rowBytes = table.cols() * Float.BYTES;
+        long h = table.cols();
+        long rowBytes = h * Float.BYTES;
         MemorySegment ts = table.segment();
         MemorySegment os = out.segment();
-        pool.parallelFor(ids.length, ScalarKernels.grainFor(table.cols()), (from, to) -> {
+        pool.parallelFor(ids.length, ScalarKernels.grainFor(h), (from, to) -> {
             for (long r = from; r < to; r++) {
-                MemorySegment.copy(ts, ids[(int) r] * rowBytes, os, r * rowBytes, rowBytes);
+                if (table.dtype() == dev.zoft.tensor.DType.F32) {
+                    MemorySegment.copy(ts, ids[(int) r] * rowBytes, os, r * rowBytes, rowBytes);
+                } else {
+                    HalfFloats.decode(table, ids[(int) r] * h, h, os, r * h);
+                }
             }
         });
     }

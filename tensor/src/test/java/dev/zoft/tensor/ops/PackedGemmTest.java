@@ -50,6 +50,42 @@ class PackedGemmTest {
         check(VectorWidth.W512, 7, 1100, 4096, true, 11);
     }
 
+    /** BF16 and F16 weights (and embedding tables) are read as their exact F32 values, at every width and in the twin. */
+    @Test
+    void halfPrecisionWeightsAreDecodedExactly() {
+        int m = 13, n = 37, k = 300;
+        for (dev.zoft.tensor.DType dtype : new dev.zoft.tensor.DType[] {dev.zoft.tensor.DType.BF16, dev.zoft.tensor.DType.F16}) {
+            Tensor w = Tensor.allocate(TestData.ARENA, dtype, n, k);
+            java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+            for (long i = 0; i < w.numel(); i++) {
+                short bits = (short) r.nextInt(0x3000, 0x4000); // finite values in both formats
+                w.segment().setAtIndex(Tensor.U16_LE, i, r.nextBoolean() ? bits : (short) (bits | 0x8000));
+            }
+            float[] decoded = w.toFloatArray();
+            Tensor x = uniform(9, -1, 1, m, k);
+            Tensor bias = uniform(10, -1, 1, n);
+            float[] expected = fmaChain(x.toFloatArray(), decoded, bias.toFloatArray(), m, n, k);
+            for (VectorWidth width : VectorWidth.values()) {
+                Tensor out = zeros(m, n);
+                kernels(width).matmulTransposed(x, w, bias, out);
+                if (width == VectorWidth.SCALAR) {
+                    Tensor ref = zeros(m, n);
+                    kernels(width).matmulTransposed(x, Tensor.of(TestData.ARENA, decoded, n, k), bias, ref);
+                    assertArrayEquals(ref.toFloatArray(), out.toFloatArray(), dtype + " twin");
+                } else {
+                    assertArrayEquals(expected, out.toFloatArray(), dtype + " " + width);
+                }
+                int[] ids = {3, 0, 36, 3};
+                Tensor rows = zeros(ids.length, k);
+                kernels(width).embeddingGather(w, ids, rows);
+                for (int i = 0; i < ids.length; i++) {
+                    assertArrayEquals(java.util.Arrays.copyOfRange(decoded, ids[i] * k, ids[i] * k + k),
+                            java.util.Arrays.copyOfRange(rows.toFloatArray(), i * k, i * k + k), dtype + " gather " + width);
+                }
+            }
+        }
+    }
+
     private static void check(VectorWidth width, int m, int n, int k, boolean withBias, long seed) {
         Tensor x = uniform(seed, -1, 1, m, k);
         Tensor w = uniform(seed + 1, -1, 1, n, k);

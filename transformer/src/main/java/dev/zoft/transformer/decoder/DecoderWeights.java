@@ -19,9 +19,11 @@ import java.util.function.Function;
  * {@link DecoderConfig}. Linear weights are {@code [out × in]} (PyTorch's Linear layout); biases,
  * the LayerNorm shifts, the position table and the SwiGLU gate are null where the family has none.
  *
- * <p><b>Memory.</b> F32 tensors of the source are used in place (views of the mapped file, never
- * copied). BF16 and F16 tensors are converted once to F32 copies in the caller's arena, which
- * doubles their footprint: a BF16 SmolLM2-135M (270 MB on disk) holds 540 MB of F32 weights.
+ * <p><b>Memory.</b> Tensors of the source are used in place (views of the mapped file, never
+ * copied). Matrices (embeddings, positions, Linear weights, the head) keep their stored dtype:
+ * the GEMM and the embedding gather decode BF16 and F16 exactly as they read them, so a BF16
+ * SmolLM2-135M (270 MB on disk) computes from its 270 MB mapping. Vectors (norms, biases, the
+ * rope factors) are converted once to small F32 copies in the caller's arena.
  * Every Linear weight is {@code [out × in]}, the convention of {@code DecoderCheckpoint} (which
  * transposes GPT-2's Conv1D weights once); GPT-2's fused {@code c_attn} is split into Q, K and V
  * row views.
@@ -294,7 +296,8 @@ public record DecoderWeights(Tensor tokenEmbeddings, Tensor positionEmbeddings, 
                 throw new IllegalArgumentException(source + ": decoder weight " + name + " has shape "
                         + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(shape));
             }
-            return t.dtype() == DType.F32 ? t : t.toF32(arena);
+            // Matrices are only read by the GEMM and the gather, which decode half precision themselves.
+            return t.dtype() == DType.F32 || t.rank() == 2 ? t : t.toF32(arena);
         }
 
         private Tensor raw(String name) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A whole decoder forward on {@link PerturbedKernels} — every parameter perturbed on the fly, the
- * (mapped, read-only) weights never written — gives bit for bit the logits and loss of the same
+ * (mapped, read-only, and for two fixtures BF16 or F16) weights never written — gives bit for bit the logits and loss of the same
  * forward after perturbing copies of every parameter in place, on each fixture architecture
  * (embeddings, positions, norms with and without bias, fused QKV, biases, tied and untied heads).
  */
@@ -51,8 +51,7 @@ class FusedPerturbationModelTest {
                     for (Map.Entry<String, Tensor> e : named.entrySet()) {
                         Tensor t = e.getValue();
                         fusedKernels.register(t, index);
-                        Tensor copy = Tensor.allocate(arena, DType.F32, t.shape());
-                        MemorySegment.copy(t.segment(), 0, copy.segment(), 0, t.numel() * Float.BYTES);
+                        Tensor copy = t.toF32(arena); // BF16/F16 matrices stay half precision in the model
                         generator.axpy(d, seed, index, c, copy.segment(), copy.numel());
                         copies.put(e.getKey(), copy);
                         index += t.numel();
