@@ -21,13 +21,23 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Gaussian values are made in passes of up to {@link #CHUNK_BLOCKS} Philox blocks. First Philox
  * runs one block per 64-bit lane: each of the four state words sits zero-extended in a long lane,
  * so the 32×32→64-bit products are plain lane multiplies and the high and low halves a shift and
- * a mask. Words 0 and 2 of every block are then packed into one long lane ({@code x0 | x2 << 32})
- * and stored as int lanes {@code [x0, x2]} (reinterpretation is little-endian), words 1 and 3
- * likewise into a second scratch array: so int lane 2j holds the Box–Muller pair (x0, x1) of
- * block j and lane 2j + 1 the pair (x2, x3). Then Box–Muller repeats {@link BoxMuller} lane-wise,
- * operation for operation, and a zip of the cosine and sine vectors puts block j's four values at
- * indices 4j .. 4j + 3. The scratch pass is deliberate: one method doing both is too large for
- * C2 to inline every Vector API call, and a vector that is not inlined is boxed on the heap.
+ * a mask. Two vectors of blocks go through the ten rounds side by side, which gives the core two
+ * independent multiply chains and shares each round key's broadcast between them. Words 0 and 2
+ * of every block are then packed into one long lane ({@code x0 | x2 << 32}) and stored as int
+ * lanes {@code [x0, x2]} (reinterpretation is little-endian), words 1 and 3 likewise into a second
+ * scratch array: so int lane 2j holds the Box–Muller pair (x0, x1) of block j and lane 2j + 1 the
+ * pair (x2, x3). Then Box–Muller repeats {@link BoxMuller} lane-wise, operation for operation,
+ * and a zip of the cosine and sine vectors puts block j's four values at indices 4j .. 4j + 3.
+ * The scratch pass is deliberate: one method doing both is too large for C2 to inline every
+ * Vector API call, and a vector that is not inlined is boxed on the heap (a helper method taking
+ * or returning vectors costs the same, so the loops are written out in place). The scratch
+ * arrays are per-thread and reused, so a call allocates nothing.
+ *
+ * <p>Rademacher values take the same vector Philox (counter tag 1) for {@link #CHUNK_BLOCKS}
+ * blocks at a time; each 32-bit word then gives 32 values, the sign bit of value l being bit l of
+ * the word shifted up to bit 31 and XORed into the bits of c (so θ + c·z is θ ± c without a
+ * multiply: {@code c·(±1)} is exactly {@code ±c}). Per parameter that is a load, an add and a
+ * store: the pass runs at memory bandwidth.
  *
  * <p>The three widths are three copies of this class that differ only in their species: the
  * Vector API compiles to SIMD only where the species is a compile-time constant, which a
@@ -44,12 +54,20 @@ final class VectorKernel256 extends ZKernel {
     /** Philox blocks per iteration, one per long lane. */
     private static final int BLOCKS = LS.length();
     private static final int FLOATS = FS.length();
-    /** Blocks per pass: Philox fills 2 × 8 KB of scratch words, then Box–Muller consumes them. */
-    private static final int CHUNK_BLOCKS = 1024;
+    /**
+     * Blocks per pass: Philox fills 2 × 2 KB of scratch words, then Box–Muller (or the Rademacher
+     * expansion) consumes them while they are in L1.
+     */
+    private static final int CHUNK_BLOCKS = 256;
+    /** Per-thread scratch words of one pass: {@code [x0, x2]} pairs, then {@code [x1, x3]} pairs. */
+    private static final ThreadLocal<int[][]> SCRATCH =
+            ThreadLocal.withInitial(() -> new int[][] {new int[2 * CHUNK_BLOCKS], new int[2 * CHUNK_BLOCKS]});
     private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.makeZip(FS, 0);
     private static final VectorShuffle<Float> ZIP_HIGH = VectorShuffle.makeZip(FS, 1);
     private static final VectorShuffle<Integer> INT_ZIP_LOW = VectorShuffle.makeZip(IS, 0);
     private static final VectorShuffle<Integer> INT_ZIP_HIGH = VectorShuffle.makeZip(IS, 1);
+    /** Bytes of F32 values one Rademacher block covers. */
+    private static final long RADEMACHER_BLOCK_BYTES = 4L * Distribution.RADEMACHER.indicesPerBlock();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final long MASK32 = 0xFFFF_FFFFL;
     private static final long M0 = Philox4x32.M0 & MASK32;
@@ -60,17 +78,15 @@ final class VectorKernel256 extends ZKernel {
 
     @Override
     void gaussianBlocks(int k0, int k1, long firstBlock, long blocks, Mode mode, float c, MemorySegment seg, long byteOffset) {
-        long[] roundKeys = new long[2 * Philox4x32.ROUNDS];
-        for (int r = 0; r < Philox4x32.ROUNDS; r++) {
-            roundKeys[2 * r] = (k0 + r * Philox4x32.W0) & MASK32;
-            roundKeys[2 * r + 1] = (k1 + r * Philox4x32.W1) & MASK32;
-        }
+        long[] roundKeys = roundKeys(k0, k1);
+        long tag = Distribution.GAUSSIAN.counterTag() & MASK32;
         long whole = blocks - blocks % BLOCKS;
-        int[] a = new int[2 * (int) Math.min(CHUNK_BLOCKS, whole)];
-        int[] b = new int[a.length];
+        int[][] scratch = SCRATCH.get();
+        int[] a = scratch[0];
+        int[] b = scratch[1];
         for (long done = 0; done < whole; ) {
             int n = (int) Math.min(CHUNK_BLOCKS, whole - done);
-            philox(roundKeys, firstBlock + done, n, a, b);
+            philox(roundKeys, tag, firstBlock + done, n, a, b);
             long pos = byteOffset + done * 16;
             if (mode == Mode.RAW) {
                 zipWords(a, b, n, seg, pos);
@@ -83,14 +99,57 @@ final class VectorKernel256 extends ZKernel {
                 byteOffset + whole * 16);
     }
 
+    /** The ten round keys {@code (k0 + r·W0, k1 + r·W1)}, zero-extended, interleaved. */
+    private static long[] roundKeys(int k0, int k1) {
+        long[] roundKeys = new long[2 * Philox4x32.ROUNDS];
+        for (int r = 0; r < Philox4x32.ROUNDS; r++) {
+            roundKeys[2 * r] = (k0 + r * Philox4x32.W0) & MASK32;
+            roundKeys[2 * r + 1] = (k1 + r * Philox4x32.W1) & MASK32;
+        }
+        return roundKeys;
+    }
+
     /**
-     * Philox blocks {@code [firstBlock, firstBlock + n)} (n a multiple of {@link #BLOCKS}) into
-     * {@code a[2j] = x0, a[2j + 1] = x2, b[2j] = x1, b[2j + 1] = x3} of block {@code firstBlock + j}.
+     * Philox blocks {@code [firstBlock, firstBlock + n)} of counter tag {@code tag} (n a multiple
+     * of {@link #BLOCKS}) into {@code a[2j] = x0, a[2j + 1] = x2, b[2j] = x1, b[2j + 1] = x3} of
+     * block {@code firstBlock + j}: two vectors of blocks per iteration, then one for an odd tail.
      */
-    private static void philox(long[] roundKeys, long firstBlock, int n, int[] a, int[] b) {
+    private static void philox(long[] roundKeys, long tag, long firstBlock, int n, int[] a, int[] b) {
         LongVector laneBlock = LongVector.zero(LS).addIndex(1);
-        long tag = Distribution.GAUSSIAN.counterTag() & MASK32;
-        for (int j = 0; j < n; j += BLOCKS) {
+        int j = 0;
+        for (; j + 2 * BLOCKS <= n; j += 2 * BLOCKS) {
+            LongVector c = laneBlock.add(firstBlock + j);
+            LongVector d = laneBlock.add(firstBlock + j + BLOCKS);
+            LongVector x0 = c.and(MASK32);
+            LongVector y0 = d.and(MASK32);
+            LongVector x1 = c.lanewise(LSHR, 32);
+            LongVector y1 = d.lanewise(LSHR, 32);
+            LongVector x2 = LongVector.broadcast(LS, tag);
+            LongVector y2 = x2;
+            LongVector x3 = LongVector.zero(LS);
+            LongVector y3 = x3;
+            for (int r = 0; r < 2 * Philox4x32.ROUNDS; r += 2) {
+                long ka = roundKeys[r];
+                long kb = roundKeys[r + 1];
+                LongVector p0 = x0.mul(M0);
+                LongVector q0 = y0.mul(M0);
+                LongVector p1 = x2.mul(M1);
+                LongVector q1 = y2.mul(M1);
+                x0 = p1.lanewise(LSHR, 32).lanewise(XOR, x1).lanewise(XOR, ka);
+                y0 = q1.lanewise(LSHR, 32).lanewise(XOR, y1).lanewise(XOR, ka);
+                x1 = p1.and(MASK32);
+                y1 = q1.and(MASK32);
+                x2 = p0.lanewise(LSHR, 32).lanewise(XOR, x3).lanewise(XOR, kb);
+                y2 = q0.lanewise(LSHR, 32).lanewise(XOR, y3).lanewise(XOR, kb);
+                x3 = p0.and(MASK32);
+                y3 = q0.and(MASK32);
+            }
+            ((IntVector) x0.or(x2.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(a, 2 * j);
+            ((IntVector) x1.or(x3.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(b, 2 * j);
+            ((IntVector) y0.or(y2.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(a, 2 * j + 2 * BLOCKS);
+            ((IntVector) y1.or(y3.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(b, 2 * j + 2 * BLOCKS);
+        }
+        for (; j < n; j += BLOCKS) {
             LongVector counter = laneBlock.add(firstBlock + j);
             LongVector x0 = counter.and(MASK32);
             LongVector x1 = counter.lanewise(LSHR, 32);
@@ -180,26 +239,40 @@ final class VectorKernel256 extends ZKernel {
 
     @Override
     void rademacherBlocks(int k0, int k1, long firstBlock, long blocks, Mode mode, float c, MemorySegment seg, long byteOffset) {
-        int[] words = new int[4];
-        int tag = Distribution.RADEMACHER.counterTag();
+        long[] roundKeys = roundKeys(k0, k1);
+        long tag = Distribution.RADEMACHER.counterTag() & MASK32;
+        long whole = blocks - blocks % BLOCKS;
+        int[][] scratch = SCRATCH.get();
+        int[] a = scratch[0];
+        int[] b = scratch[1];
+        for (long done = 0; done < whole; ) {
+            int n = (int) Math.min(CHUNK_BLOCKS, whole - done);
+            philox(roundKeys, tag, firstBlock + done, n, a, b);
+            expandSigns(a, b, n, mode == Mode.AXPY, c, seg, byteOffset + done * RADEMACHER_BLOCK_BYTES);
+            done += n;
+        }
+        ScalarKernel.rademacherRange(k0, k1, (firstBlock + whole) << 7, (blocks - whole) << 7, mode, c, seg,
+                byteOffset + whole * RADEMACHER_BLOCK_BYTES);
+    }
+
+    /**
+     * The ±1 values of each of n blocks (32 per word) whose words {@link #philox} left in a and b (word
+     * order x0, x1, x2, x3 = a[2j], b[2j], a[2j + 1], b[2j + 1]), stored or added times c.
+     */
+    private static void expandSigns(int[] a, int[] b, int n, boolean axpy, float c, MemorySegment seg, long pos) {
         // Lane l of vector v within a word takes bit v·FLOATS + l: shift it left to the sign bit.
         IntVector toSignBit = IntVector.broadcast(IS, 31).sub(IntVector.zero(IS).addIndex(1));
-        IntVector one = ((IntVector) FloatVector.broadcast(FS, 1f).reinterpretShape(IS, 0));
-        IntVector cBits = ((IntVector) FloatVector.broadcast(FS, c).reinterpretShape(IS, 0));
-        long pos = byteOffset;
-        for (long n = 0; n < blocks; n++) {
-            long block = firstBlock + n;
-            Philox4x32.block(k0, k1, (int) block, (int) (block >>> 32), tag, 0, words, 0);
-            for (int wi = 0; wi < 4; wi++) {
-                IntVector word = IntVector.broadcast(IS, words[wi]);
+        IntVector magnitude = (IntVector) FloatVector.broadcast(FS, axpy ? c : 1f).reinterpretShape(IS, 0);
+        for (int i = 0; i < 2 * n; i++) {
+            for (int half = 0; half < 2; half++) {
+                IntVector word = IntVector.broadcast(IS, half == 0 ? a[i] : b[i]);
                 for (int v = 0; v < 32; v += FLOATS, pos += FLOATS * 4L) {
-                    IntVector sign = word.lanewise(LSHL, toSignBit.sub(v)).and(SIGN);
-                    if (mode == Mode.AXPY) {
-                        FloatVector theta = FloatVector.fromMemorySegment(FS, seg, pos, LE);
-                        theta.add(((FloatVector) cBits.lanewise(XOR, sign).reinterpretShape(FS, 0))).intoMemorySegment(seg, pos, LE);
-                    } else {
-                        ((FloatVector) one.or(sign).reinterpretShape(FS, 0)).intoMemorySegment(seg, pos, LE);
+                    FloatVector signed = (FloatVector) word.lanewise(LSHL, toSignBit.sub(v)).and(SIGN)
+                            .lanewise(XOR, magnitude).reinterpretShape(FS, 0);
+                    if (axpy) {
+                        signed = FloatVector.fromMemorySegment(FS, seg, pos, LE).add(signed);
                     }
+                    signed.intoMemorySegment(seg, pos, LE);
                 }
             }
         }
