@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Gaussian values are made in passes of up to {@link #CHUNK_BLOCKS} Philox blocks. First Philox
  * runs one block per 64-bit lane: each of the four state words sits zero-extended in a long lane,
  * so the 32×32→64-bit products are plain lane multiplies and the high and low halves a shift and
- * a mask. Two vectors of blocks go through the ten rounds side by side, which gives the core two
+ * a mask. Four vectors of blocks go through the ten rounds side by side, which gives the core four
  * independent multiply chains and shares each round key's broadcast between them. Words 0 and 2
  * of every block are then packed into one long lane ({@code x0 | x2 << 32}) and stored as int
  * lanes {@code [x0, x2]} (reinterpretation is little-endian), words 1 and 3 likewise into a second
@@ -112,42 +112,68 @@ final class VectorKernel256 extends ZKernel {
     /**
      * Philox blocks {@code [firstBlock, firstBlock + n)} of counter tag {@code tag} (n a multiple
      * of {@link #BLOCKS}) into {@code a[2j] = x0, a[2j + 1] = x2, b[2j] = x1, b[2j + 1] = x3} of
-     * block {@code firstBlock + j}: two vectors of blocks per iteration, then one for an odd tail.
+     * block {@code firstBlock + j}: four vectors of blocks per iteration, then one at a time for the tail.
      */
     private static void philox(long[] roundKeys, long tag, long firstBlock, int n, int[] a, int[] b) {
         LongVector laneBlock = LongVector.zero(LS).addIndex(1);
         int j = 0;
-        for (; j + 2 * BLOCKS <= n; j += 2 * BLOCKS) {
-            LongVector c = laneBlock.add(firstBlock + j);
-            LongVector d = laneBlock.add(firstBlock + j + BLOCKS);
-            LongVector x0 = c.and(MASK32);
-            LongVector y0 = d.and(MASK32);
-            LongVector x1 = c.lanewise(LSHR, 32);
-            LongVector y1 = d.lanewise(LSHR, 32);
+        for (; j + 4 * BLOCKS <= n; j += 4 * BLOCKS) {
+            LongVector cx = laneBlock.add(firstBlock + j);
+            LongVector cy = laneBlock.add(firstBlock + j + BLOCKS);
+            LongVector cz = laneBlock.add(firstBlock + j + 2 * BLOCKS);
+            LongVector cw = laneBlock.add(firstBlock + j + 3 * BLOCKS);
+            LongVector x0 = cx.and(MASK32);
+            LongVector y0 = cy.and(MASK32);
+            LongVector z0 = cz.and(MASK32);
+            LongVector w0 = cw.and(MASK32);
+            LongVector x1 = cx.lanewise(LSHR, 32);
+            LongVector y1 = cy.lanewise(LSHR, 32);
+            LongVector z1 = cz.lanewise(LSHR, 32);
+            LongVector w1 = cw.lanewise(LSHR, 32);
             LongVector x2 = LongVector.broadcast(LS, tag);
             LongVector y2 = x2;
+            LongVector z2 = x2;
+            LongVector w2 = x2;
             LongVector x3 = LongVector.zero(LS);
             LongVector y3 = x3;
+            LongVector z3 = x3;
+            LongVector w3 = x3;
             for (int r = 0; r < 2 * Philox4x32.ROUNDS; r += 2) {
                 long ka = roundKeys[r];
                 long kb = roundKeys[r + 1];
-                LongVector p0 = x0.mul(M0);
-                LongVector q0 = y0.mul(M0);
-                LongVector p1 = x2.mul(M1);
-                LongVector q1 = y2.mul(M1);
-                x0 = p1.lanewise(LSHR, 32).lanewise(XOR, x1).lanewise(XOR, ka);
-                y0 = q1.lanewise(LSHR, 32).lanewise(XOR, y1).lanewise(XOR, ka);
-                x1 = p1.and(MASK32);
-                y1 = q1.and(MASK32);
-                x2 = p0.lanewise(LSHR, 32).lanewise(XOR, x3).lanewise(XOR, kb);
-                y2 = q0.lanewise(LSHR, 32).lanewise(XOR, y3).lanewise(XOR, kb);
-                x3 = p0.and(MASK32);
-                y3 = q0.and(MASK32);
+                LongVector px = x0.mul(M0);
+                LongVector py = y0.mul(M0);
+                LongVector pz = z0.mul(M0);
+                LongVector pw = w0.mul(M0);
+                LongVector qx = x2.mul(M1);
+                LongVector qy = y2.mul(M1);
+                LongVector qz = z2.mul(M1);
+                LongVector qw = w2.mul(M1);
+                x0 = qx.lanewise(LSHR, 32).lanewise(XOR, x1).lanewise(XOR, ka);
+                y0 = qy.lanewise(LSHR, 32).lanewise(XOR, y1).lanewise(XOR, ka);
+                z0 = qz.lanewise(LSHR, 32).lanewise(XOR, z1).lanewise(XOR, ka);
+                w0 = qw.lanewise(LSHR, 32).lanewise(XOR, w1).lanewise(XOR, ka);
+                x1 = qx.and(MASK32);
+                y1 = qy.and(MASK32);
+                z1 = qz.and(MASK32);
+                w1 = qw.and(MASK32);
+                x2 = px.lanewise(LSHR, 32).lanewise(XOR, x3).lanewise(XOR, kb);
+                y2 = py.lanewise(LSHR, 32).lanewise(XOR, y3).lanewise(XOR, kb);
+                z2 = pz.lanewise(LSHR, 32).lanewise(XOR, z3).lanewise(XOR, kb);
+                w2 = pw.lanewise(LSHR, 32).lanewise(XOR, w3).lanewise(XOR, kb);
+                x3 = px.and(MASK32);
+                y3 = py.and(MASK32);
+                z3 = pz.and(MASK32);
+                w3 = pw.and(MASK32);
             }
             ((IntVector) x0.or(x2.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(a, 2 * j);
             ((IntVector) x1.or(x3.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(b, 2 * j);
             ((IntVector) y0.or(y2.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(a, 2 * j + 2 * BLOCKS);
             ((IntVector) y1.or(y3.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(b, 2 * j + 2 * BLOCKS);
+            ((IntVector) z0.or(z2.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(a, 2 * j + 4 * BLOCKS);
+            ((IntVector) z1.or(z3.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(b, 2 * j + 4 * BLOCKS);
+            ((IntVector) w0.or(w2.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(a, 2 * j + 6 * BLOCKS);
+            ((IntVector) w1.or(w3.lanewise(LSHL, 32)).reinterpretShape(IS, 0)).intoArray(b, 2 * j + 6 * BLOCKS);
         }
         for (; j < n; j += BLOCKS) {
             LongVector counter = laneBlock.add(firstBlock + j);
