@@ -59,9 +59,7 @@ final class VectorKernel256 extends ZKernel {
      * expansion) consumes them while they are in L1.
      */
     private static final int CHUNK_BLOCKS = 256;
-    /** Per-thread scratch words of one pass: {@code [x0, x2]} pairs, then {@code [x1, x3]} pairs. */
-    private static final ThreadLocal<int[][]> SCRATCH =
-            ThreadLocal.withInitial(() -> new int[][] {new int[2 * CHUNK_BLOCKS], new int[2 * CHUNK_BLOCKS]});
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.makeZip(FS, 0);
     private static final VectorShuffle<Float> ZIP_HIGH = VectorShuffle.makeZip(FS, 1);
     private static final VectorShuffle<Integer> INT_ZIP_LOW = VectorShuffle.makeZip(IS, 0);
@@ -76,14 +74,33 @@ final class VectorKernel256 extends ZKernel {
     private VectorKernel256() {
     }
 
+    /**
+     * One thread's working memory, reused by every call on that thread: the round keys and the
+     * words of one pass ({@code [x0, x2]} pairs in {@code a}, {@code [x1, x3]} pairs in {@code b}).
+     */
+    private static final class Scratch {
+        final long[] roundKeys = new long[2 * Philox4x32.ROUNDS];
+        final int[] a = new int[2 * CHUNK_BLOCKS];
+        final int[] b = new int[2 * CHUNK_BLOCKS];
+
+        /** Fills {@link #roundKeys} with {@code (k0 + r·W0, k1 + r·W1)}, zero-extended, interleaved. */
+        long[] keys(int k0, int k1) {
+            for (int r = 0; r < Philox4x32.ROUNDS; r++) {
+                roundKeys[2 * r] = (k0 + r * Philox4x32.W0) & MASK32;
+                roundKeys[2 * r + 1] = (k1 + r * Philox4x32.W1) & MASK32;
+            }
+            return roundKeys;
+        }
+    }
+
     @Override
     void gaussianBlocks(int k0, int k1, long firstBlock, long blocks, Mode mode, float c, MemorySegment seg, long byteOffset) {
-        long[] roundKeys = roundKeys(k0, k1);
+        Scratch scratch = SCRATCH.get();
+        long[] roundKeys = scratch.keys(k0, k1);
         long tag = Distribution.GAUSSIAN.counterTag() & MASK32;
         long whole = blocks - blocks % BLOCKS;
-        int[][] scratch = SCRATCH.get();
-        int[] a = scratch[0];
-        int[] b = scratch[1];
+        int[] a = scratch.a;
+        int[] b = scratch.b;
         for (long done = 0; done < whole; ) {
             int n = (int) Math.min(CHUNK_BLOCKS, whole - done);
             philox(roundKeys, tag, firstBlock + done, n, a, b);
@@ -97,16 +114,6 @@ final class VectorKernel256 extends ZKernel {
         }
         ScalarKernel.gaussianRange(k0, k1, (firstBlock + whole) << 2, (blocks - whole) << 2, mode, c, seg,
                 byteOffset + whole * 16);
-    }
-
-    /** The ten round keys {@code (k0 + r·W0, k1 + r·W1)}, zero-extended, interleaved. */
-    private static long[] roundKeys(int k0, int k1) {
-        long[] roundKeys = new long[2 * Philox4x32.ROUNDS];
-        for (int r = 0; r < Philox4x32.ROUNDS; r++) {
-            roundKeys[2 * r] = (k0 + r * Philox4x32.W0) & MASK32;
-            roundKeys[2 * r + 1] = (k1 + r * Philox4x32.W1) & MASK32;
-        }
-        return roundKeys;
     }
 
     /**
@@ -265,12 +272,12 @@ final class VectorKernel256 extends ZKernel {
 
     @Override
     void rademacherBlocks(int k0, int k1, long firstBlock, long blocks, Mode mode, float c, MemorySegment seg, long byteOffset) {
-        long[] roundKeys = roundKeys(k0, k1);
+        Scratch scratch = SCRATCH.get();
+        long[] roundKeys = scratch.keys(k0, k1);
         long tag = Distribution.RADEMACHER.counterTag() & MASK32;
         long whole = blocks - blocks % BLOCKS;
-        int[][] scratch = SCRATCH.get();
-        int[] a = scratch[0];
-        int[] b = scratch[1];
+        int[] a = scratch.a;
+        int[] b = scratch.b;
         for (long done = 0; done < whole; ) {
             int n = (int) Math.min(CHUNK_BLOCKS, whole - done);
             philox(roundKeys, tag, firstBlock + done, n, a, b);
