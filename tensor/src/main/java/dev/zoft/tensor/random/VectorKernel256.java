@@ -217,7 +217,27 @@ final class VectorKernel256 extends ZKernel {
      */
     private static void boxMuller(int[] a, int[] b, int n, boolean axpy, float c, MemorySegment seg, long pos) {
         for (int i = 0; i < 2 * n; i += FLOATS, pos += 8L * FLOATS) {
-            FloatVector r = radius(IntVector.fromArray(IS, a, i));
+            // BoxMuller.radius lane-wise, written out here rather than called: the helper would be
+            // near C2's inlining size limit, and past it every vector it returns is boxed (2x slower).
+            FloatVector u = ((FloatVector) IntVector.fromArray(IS, a, i).lanewise(LSHR, SHIFT).add(1)
+                    .convertShape(I2F, FS, 0)).mul(TWO_POW_M24);
+            IntVector bits = ((IntVector) u.reinterpretShape(IS, 0));
+            IntVector e = bits.sub(SQRT_HALF_BITS).lanewise(ASHR, 23);
+            FloatVector f = ((FloatVector) bits.sub(e.lanewise(LSHL, 23)).reinterpretShape(FS, 0)).sub(1f);
+            FloatVector z = f.mul(f);
+            FloatVector p = f.mul(L8).add(L7);
+            p = p.mul(f).add(L6);
+            p = p.mul(f).add(L5);
+            p = p.mul(f).add(L4);
+            p = p.mul(f).add(L3);
+            p = p.mul(f).add(L2);
+            p = p.mul(f).add(L1);
+            p = p.mul(f).add(L0);
+            FloatVector fe = (FloatVector) e.convertShape(I2F, FS, 0);
+            FloatVector y = f.mul(z).mul(p);
+            y = y.add(fe.mul(LN2_LO));
+            y = y.add(z.mul(-0.5f));
+            FloatVector r = f.add(y).add(fe.mul(LN2_HI)).mul(-2f).sqrt();
             IntVector w = IntVector.fromArray(IS, b, i).lanewise(LSHR, SHIFT).add(HALF_QUARTER);
             IntVector q = w.lanewise(LSHR, QUARTER_SHIFT);
             FloatVector x = ((FloatVector) w.and(QUARTER_MASK).sub(HALF_QUARTER).convertShape(I2F, FS, 0))
@@ -245,29 +265,6 @@ final class VectorKernel256 extends ZKernel {
             low.intoMemorySegment(seg, pos, LE);
             high.intoMemorySegment(seg, pos2, LE);
         }
-    }
-
-    /** {@link BoxMuller#radius} lane-wise. */
-    private static FloatVector radius(IntVector a) {
-        FloatVector u = ((FloatVector) a.lanewise(LSHR, SHIFT).add(1).convertShape(I2F, FS, 0)).mul(TWO_POW_M24);
-        IntVector bits = ((IntVector) u.reinterpretShape(IS, 0));
-        IntVector e = bits.sub(SQRT_HALF_BITS).lanewise(ASHR, 23);
-        FloatVector f = ((FloatVector) bits.sub(e.lanewise(LSHL, 23)).reinterpretShape(FS, 0)).sub(1f);
-        FloatVector z = f.mul(f);
-        FloatVector p = f.mul(L8).add(L7);
-        p = p.mul(f).add(L6);
-        p = p.mul(f).add(L5);
-        p = p.mul(f).add(L4);
-        p = p.mul(f).add(L3);
-        p = p.mul(f).add(L2);
-        p = p.mul(f).add(L1);
-        p = p.mul(f).add(L0);
-        FloatVector fe = (FloatVector) e.convertShape(I2F, FS, 0);
-        FloatVector y = f.mul(z).mul(p);
-        y = y.add(fe.mul(LN2_LO));
-        y = y.add(z.mul(-0.5f));
-        FloatVector ln = f.add(y).add(fe.mul(LN2_HI));
-        return ln.mul(-2f).sqrt();
     }
 
     @Override
