@@ -82,6 +82,8 @@ final class VectorKernel512 extends ZKernel {
         final long[] roundKeys = new long[2 * Philox4x32.ROUNDS];
         final int[] a = new int[2 * CHUNK_BLOCKS];
         final int[] b = new int[2 * CHUNK_BLOCKS];
+        /** One block's words, for the blocks of a range's tail that Philox makes one at a time. */
+        final int[] words = new int[4];
 
         /** Fills {@link #roundKeys} with {@code (k0 + r·W0, k1 + r·W1)}, zero-extended, interleaved. */
         long[] keys(int k0, int k1) {
@@ -281,8 +283,20 @@ final class VectorKernel512 extends ZKernel {
             expandSigns(a, b, n, mode == Mode.AXPY, c, seg, byteOffset + done * RADEMACHER_BLOCK_BYTES);
             done += n;
         }
-        ScalarKernel.rademacherRange(k0, k1, (firstBlock + whole) << 7, (blocks - whole) << 7, mode, c, seg,
-                byteOffset + whole * RADEMACHER_BLOCK_BYTES);
+        // The last blocks, fewer than a vector of them: scalar Philox but still the vector
+        // expansion. Values emitted one at a time by the scalar twin cost ~60x more, and every
+        // tensor of a model ends in such a tail.
+        int rest = (int) (blocks - whole);
+        int[] words = scratch.words;
+        for (int j = 0; j < rest; j++) {
+            long block = firstBlock + whole + j;
+            Philox4x32.block(k0, k1, (int) block, (int) (block >>> 32), (int) tag, 0, words, 0);
+            a[2 * j] = words[0];
+            b[2 * j] = words[1];
+            a[2 * j + 1] = words[2];
+            b[2 * j + 1] = words[3];
+        }
+        expandSigns(a, b, rest, mode == Mode.AXPY, c, seg, byteOffset + whole * RADEMACHER_BLOCK_BYTES);
     }
 
     /**
