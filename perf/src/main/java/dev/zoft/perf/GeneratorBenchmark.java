@@ -24,8 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The perturbation generator over a MiniLM-sized parameter vector, single-threaded, at each
  * vector width: nanoseconds per parameter for a Gaussian fill, a Gaussian axpy
- * ({@code θ += c·z}, the in-place perturbation of a ZO step) and a Rademacher axpy. Each width
- * runs in its own fork, so the JIT never sees two species at one call site.
+ * ({@code θ += c·z}, the in-place perturbation of a ZO step), a Rademacher axpy, and the raw
+ * Philox words alone ({@code fillRawBits}: the generator's share of the Gaussian cost, the rest
+ * being Box–Muller). Each width runs in its own fork, so the JIT never sees two species at one
+ * call site. {@link PerturbationPassBenchmark} measures the whole pass on 1 and 2 threads.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -69,6 +71,12 @@ public class GeneratorBenchmark {
     public void axpyGaussian() {
         // Alternating signs keep θ bounded over many invocations.
         generator.axpyGaussian(seed, 0, (seed++ & 1) == 0 ? 1e-3f : -1e-3f, theta, PARAMETERS);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(PARAMETERS)
+    public void fillRawBits() {
+        generator.fillRawBits(seed++, 0, theta, PARAMETERS);
     }
 
     @Benchmark
