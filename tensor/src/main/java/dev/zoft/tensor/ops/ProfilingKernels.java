@@ -55,19 +55,26 @@ public final class ProfilingKernels implements Kernels {
     /**
      * One op's (or one matmul shape's) accumulated figures.
      *
-     * @param op     the {@link Kernels} method
-     * @param shape  {@code "M×N×K"} for {@link #MATMUL}, empty for the other ops
-     * @param calls  number of calls
-     * @param nanos  wall nanoseconds inside them
+     * @param op    the {@link Kernels} method
+     * @param m     for {@link #MATMUL} kept by shape: rows of x (tokens); else 0
+     * @param n     for {@link #MATMUL} kept by shape: rows of w (output features); else 0
+     * @param k     for {@link #MATMUL} kept by shape: the reduction length; else 0
+     * @param calls number of calls
+     * @param nanos wall nanoseconds inside them
      */
-    public record OpStats(String op, String shape, long calls, long nanos) {
+    public record OpStats(String op, long m, long n, long k, long calls, long nanos) {
         /** Milliseconds inside the op. */
         public double millis() {
             return nanos / 1e6;
         }
+
+        /** {@code "M×N×K"} for a matmul shape, empty otherwise. */
+        public String shape() {
+            return m == 0 && n == 0 && k == 0 ? "" : m + "×" + n + "×" + k;
+        }
     }
 
-    private record Key(String op, String shape) {
+    private record Key(String op, long m, long n, long k) {
     }
 
     private static final class Counter {
@@ -91,7 +98,7 @@ public final class ProfilingKernels implements Kernels {
     /** The figures so far, one entry per op (and per matmul shape) that was called, sorted by time, largest first. */
     public List<OpStats> snapshot() {
         List<OpStats> out = new ArrayList<>();
-        counters.forEach((k, c) -> out.add(new OpStats(k.op(), k.shape(), c.calls.sum(), c.nanos.sum())));
+        counters.forEach((k, c) -> out.add(new OpStats(k.op(), k.m(), k.n(), k.k(), c.calls.sum(), c.nanos.sum())));
         out.sort(Comparator.comparingLong(OpStats::nanos).reversed().thenComparing(OpStats::op).thenComparing(OpStats::shape));
         return out;
     }
@@ -105,7 +112,7 @@ public final class ProfilingKernels implements Kernels {
             a[1] += s.nanos();
         }
         List<OpStats> out = new ArrayList<>();
-        sums.forEach((op, a) -> out.add(new OpStats(op, "", a[0], a[1])));
+        sums.forEach((op, a) -> out.add(new OpStats(op, 0, 0, 0, a[0], a[1])));
         out.sort(Comparator.comparingLong(OpStats::nanos).reversed().thenComparing(OpStats::op));
         return out;
     }
@@ -163,9 +170,13 @@ public final class ProfilingKernels implements Kernels {
                 total == 0 ? 0.0 : 100.0 * s.nanos() / total);
     }
 
-    private void record(String op, String shape, long start) {
+    private void record(String op, long start) {
+        record(op, 0, 0, 0, start);
+    }
+
+    private void record(String op, long m, long n, long k, long start) {
         long elapsed = System.nanoTime() - start;
-        Counter c = counters.computeIfAbsent(new Key(op, shape), k -> new Counter());
+        Counter c = counters.computeIfAbsent(new Key(op, m, n, k), key -> new Counter());
         c.calls.increment();
         c.nanos.add(elapsed);
     }
@@ -185,91 +196,91 @@ public final class ProfilingKernels implements Kernels {
         long t = System.nanoTime();
         delegate.matmulTransposed(x, w, bias, out);
         // Shape from the arguments the delegate has just accepted (it checks them).
-        record(MATMUL, x.rows() + "×" + w.rows() + "×" + x.cols(), t);
+        record(MATMUL, x.rows(), w.rows(), x.cols(), t);
     }
 
     @Override
     public void addInPlace(Tensor a, Tensor b) {
         long t = System.nanoTime();
         delegate.addInPlace(a, b);
-        record(ADD, "", t);
+        record(ADD, t);
     }
 
     @Override
     public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out) {
         long t = System.nanoTime();
         delegate.layerNorm(x, gamma, beta, eps, out);
-        record(LAYER_NORM, "", t);
+        record(LAYER_NORM, t);
     }
 
     @Override
     public void gelu(Tensor x) {
         long t = System.nanoTime();
         delegate.gelu(x);
-        record(GELU, "", t);
+        record(GELU, t);
     }
 
     @Override
     public void softmaxRows(Tensor x) {
         long t = System.nanoTime();
         delegate.softmaxRows(x);
-        record(SOFTMAX, "", t);
+        record(SOFTMAX, t);
     }
 
     @Override
     public void attention(Tensor q, Tensor k, Tensor v, int batch, int seqLen, int heads, int headDim, int[] mask, Tensor out) {
         long t = System.nanoTime();
         delegate.attention(q, k, v, batch, seqLen, heads, headDim, mask, out);
-        record(ATTENTION, "", t);
+        record(ATTENTION, t);
     }
 
     @Override
     public void embeddingGather(Tensor table, int[] ids, Tensor out) {
         long t = System.nanoTime();
         delegate.embeddingGather(table, ids, out);
-        record(GATHER, "", t);
+        record(GATHER, t);
     }
 
     @Override
     public void meanPool(Tensor hidden, int[] mask, int batch, int seqLen, Tensor out) {
         long t = System.nanoTime();
         delegate.meanPool(hidden, mask, batch, seqLen, out);
-        record(MEAN_POOL, "", t);
+        record(MEAN_POOL, t);
     }
 
     @Override
     public void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor out) {
         long t = System.nanoTime();
         delegate.rmsNorm(x, gamma, eps, out);
-        record(RMS_NORM, "", t);
+        record(RMS_NORM, t);
     }
 
     @Override
     public void rope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, boolean interleaved) {
         long t = System.nanoTime();
         delegate.rope(x, heads, headDim, positions, cos, sin, interleaved);
-        record(ROPE, "", t);
+        record(ROPE, t);
     }
 
     @Override
     public void siluMul(Tensor gate, Tensor up) {
         long t = System.nanoTime();
         delegate.siluMul(gate, up);
-        record(SILU_MUL, "", t);
+        record(SILU_MUL, t);
     }
 
     @Override
     public void geluTanh(Tensor x) {
         long t = System.nanoTime();
         delegate.geluTanh(x);
-        record(GELU_TANH, "", t);
+        record(GELU_TANH, t);
     }
 
     @Override
     public void relu(Tensor x) {
         long t = System.nanoTime();
         delegate.relu(x);
-        record(RELU, "", t);
+        record(RELU, t);
     }
 
     @Override
@@ -277,14 +288,14 @@ public final class ProfilingKernels implements Kernels {
                                 int[] mask, Tensor out) {
         long t = System.nanoTime();
         delegate.causalAttention(q, k, v, batch, seqLen, heads, kvHeads, headDim, mask, out);
-        record(CAUSAL_ATTENTION, "", t);
+        record(CAUSAL_ATTENTION, t);
     }
 
     @Override
     public void accumulateLogSumExp(Tensor logits, float[] max, double[] sum) {
         long t = System.nanoTime();
         delegate.accumulateLogSumExp(logits, max, sum);
-        record(LOG_SUM_EXP, "", t);
+        record(LOG_SUM_EXP, t);
     }
 
     @Override
