@@ -2,6 +2,7 @@ package dev.zoft.zo.params;
 
 import dev.zoft.tensor.parallel.WorkerPool;
 import java.lang.foreign.Arena;
+import java.lang.ref.Cleaner;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,9 @@ public final class Snapshot implements AutoCloseable {
 
     private final ParameterView view;
     private final WorkerPool pool;
+    /** Closes the arenas of managed snapshots once they are unreachable. */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final Arena arena;
     private final boolean managed;
     private final MemorySegment data;
@@ -51,14 +55,29 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /**
-     * As {@link #capture} but in an automatic arena: the memory is freed by the garbage collector
-     * once the snapshot is unreachable, and {@link #close} does nothing. For caches whose owner has
-     * no close method.
+     * As {@link #capture} but freed by the garbage collector: once the snapshot is unreachable a
+     * cleaner closes its arena, and {@link #close} does nothing. For caches whose owner has no
+     * close method.
+     *
+     * <p>The arena is a shared one released by a {@link Cleaner}, not {@link Arena#ofAuto()}: an
+     * automatic arena's allocations count against the JVM's direct-memory limit
+     * ({@code -XX:MaxDirectMemorySize}, by default the maximum heap), so a snapshot of a model
+     * larger than the heap limit (the 513 MiB of SmolLM2-135M under {@code -Xmx256m}) would fail
+     * with an {@link OutOfMemoryError} although the memory is off-heap.
      */
     public static Snapshot captureManaged(ParameterView view, WorkerPool pool) {
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(pool, "pool");
-        Snapshot s = new Snapshot(view, pool, Arena.ofAuto(), true);
+        Arena arena = Arena.ofShared();
+        Snapshot s;
+        try {
+            s = new Snapshot(view, pool, arena, true);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+        // The action holds the arena only: it must not reach the snapshot, or it would never run.
+        CLEANER.register(s, arena::close);
         s.recapture();
         return s;
     }
@@ -93,6 +112,34 @@ public final class Snapshot implements AutoCloseable {
         copy(part, false);
     }
 
+    /**
+     * {@link #recapture()} fused with the pass {@code θ += c·z(seed)} over the captured view
+     * ({@link Perturbation#axpy}): each range is copied into the snapshot, then perturbed, while
+     * it is in cache, so the capture costs no separate sweep over the parameters. The snapshot
+     * holds the values before the pass and the parameters the same bits as after
+     * {@code recapture(); perturbation.axpy(view, seed, c)}.
+     */
+    public void recaptureThenAxpy(Perturbation perturbation, long seed, float c) {
+        long[] positions = positions(view);
+        List<ParameterView.Entry> entries = view.entries();
+        perturbation.axpy(view, seed, c, (k, lo, hi) ->
+                MemorySegment.copy(entries.get(k).tensor().segment(), lo * 4, data, positions[k] + lo * 4, (hi - lo) * 4));
+    }
+
+    /**
+     * {@link #restore(ParameterView)} of {@code part} fused with the pass {@code θ += c·z(seed)}
+     * over {@code part}: the same bits as {@code restore(part); perturbation.axpy(part, seed, c)},
+     * in one sweep (a restore followed by an update).
+     *
+     * @throws IllegalArgumentException if {@code part} holds an entry the snapshot did not capture
+     */
+    public void restoreThenAxpy(ParameterView part, Perturbation perturbation, long seed, float c) {
+        long[] positions = positions(part);
+        List<ParameterView.Entry> entries = part.entries();
+        perturbation.axpy(part, seed, c, (k, lo, hi) ->
+                MemorySegment.copy(data, positions[k] + lo * 4, entries.get(k).tensor().segment(), lo * 4, (hi - lo) * 4));
+    }
+
     /** Whether {@code other} has exactly the captured view's tensors (same memory, offsets and sizes). */
     public boolean covers(ParameterView other) {
         if (other == view) {
@@ -125,12 +172,11 @@ public final class Snapshot implements AutoCloseable {
         return true;
     }
 
-    private void copy(ParameterView part, boolean capture) {
+    /** Byte position in the snapshot of each entry of {@code part}, checking that every entry was captured. */
+    private long[] positions(ParameterView part) {
         List<ParameterView.Entry> entries = part.entries();
-        int n = entries.size();
-        long[] starts = new long[n + 1];
-        long[] positions = new long[n];
-        for (int k = 0; k < n; k++) {
+        long[] positions = new long[entries.size()];
+        for (int k = 0; k < positions.length; k++) {
             ParameterView.Entry e = entries.get(k);
             Long pos = positionByOffset.get(e.offset());
             if (pos == null || !sameTensorAt(e)) {
@@ -138,7 +184,17 @@ public final class Snapshot implements AutoCloseable {
                         + " is not part of the captured " + view);
             }
             positions[k] = pos;
-            starts[k + 1] = starts[k] + e.tensor().numel();
+        }
+        return positions;
+    }
+
+    private void copy(ParameterView part, boolean capture) {
+        List<ParameterView.Entry> entries = part.entries();
+        int n = entries.size();
+        long[] positions = positions(part);
+        long[] starts = new long[n + 1];
+        for (int k = 0; k < n; k++) {
+            starts[k + 1] = starts[k] + entries.get(k).tensor().numel();
         }
         pool.parallelFor(starts[n], Perturbation.GRAIN, (from, to) -> {
             for (int k = 0; k < n; k++) {
