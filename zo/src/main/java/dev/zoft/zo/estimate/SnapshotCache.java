@@ -20,16 +20,4 @@ final class SnapshotCache {
         }
         return snapshot;
     }
-
-    /**
-     * A snapshot of {@code view}'s shape whose content is stale: the caller must
-     * {@linkplain Snapshot#recapture recapture} it (possibly fused with a pass) before restoring
-     * from it. Saves the capture sweep when the cached one fits.
-     */
-    Snapshot reuse(ParameterView view, WorkerPool pool) {
-        if (snapshot == null || !snapshot.covers(view) || snapshot.pool() != pool) {
-            snapshot = Snapshot.captureManaged(view, pool);
-        }
-        return snapshot;
-    }
 }

@@ -41,18 +41,6 @@ final class StepRunner<B> {
     private final Map<Long, Update> outstanding = new LinkedHashMap<>();
     private long block1Passes;
     private long block2Passes;
-    /**
-     * SNAPSHOT mode: the snapshot still has to capture the step's starting parameters. The capture
-     * is deferred so that the first perturbation of all parameters can carry it in the same sweep
-     * ({@link Snapshot#recaptureThenAxpy}); any other operation captures first.
-     */
-    private boolean capturePending;
-    /**
-     * SNAPSHOT mode: a view whose restore was deferred by {@link #restoreAndUpdate}, so that the
-     * step's first pure update can carry it ({@link Snapshot#restoreThenAxpy}); any other operation
-     * restores first. Null when none.
-     */
-    private ParameterView restorePending;
 
     StepRunner(SplitObjective<B> objective, B batch, ZoSettings settings, WorkerPool pool, SnapshotCache cache) {
         this.objective = objective;
@@ -61,8 +49,7 @@ final class StepRunner<B> {
         this.perturbation = new Perturbation(settings.distribution(), pool);
         this.epsilon = settings.epsilon();
         this.mode = settings.restore();
-        this.snapshot = mode == RestoreMode.SNAPSHOT ? cache.reuse(views.all(), pool) : null;
-        this.capturePending = snapshot != null;
+        this.snapshot = mode == RestoreMode.SNAPSHOT ? cache.capture(views.all(), pool) : null;
         this.f1 = objective.block1Flops(batch);
         this.f2 = objective.block2Flops(batch);
         if (f1 < 0 || f2 < 0) {
@@ -71,14 +58,7 @@ final class StepRunner<B> {
     }
 
     void perturb(Scope scope, long seed) {
-        if (capturePending && views.view(scope) == views.all()) {
-            // The snapshot takes each range's starting values right before the range is perturbed.
-            settleRestore();
-            capturePending = false;
-            snapshot.recaptureThenAxpy(perturbation, seed, epsilon);
-        } else {
-            pass(scope, seed, epsilon);
-        }
+        pass(scope, seed, epsilon);
         outstanding.put(seed, new Update(scope, seed, epsilon));
     }
 
@@ -89,7 +69,6 @@ final class StepRunner<B> {
 
     /** Undoes the direction's perturbation (it must be flipped). */
     void restore(Scope scope, long seed) {
-        settle();
         outstanding.remove(seed);
         if (mode == RestoreMode.SNAPSHOT) {
             snapshot.restore(views.view(scope));
@@ -101,14 +80,11 @@ final class StepRunner<B> {
     /**
      * Undoes the direction's perturbation and, in place, applies its update {@code c·z(seed)} in the
      * same pass {@code +(ε + c)}. With a snapshot it only restores: the exact mode applies the pure
-     * updates in canonical order in {@link #finish}. That restore is deferred until the next
-     * operation, so that when the next one is {@link #finish} its first update can carry it.
+     * updates in canonical order in {@link #finish}.
      */
     void restoreAndUpdate(Scope scope, long seed, float c) {
         if (mode == RestoreMode.SNAPSHOT) {
-            settle();
-            outstanding.remove(seed);
-            restorePending = views.view(scope);
+            restore(scope, seed);
         } else {
             outstanding.remove(seed);
             pass(scope, seed, (float) ((double) epsilon + c));
@@ -117,7 +93,6 @@ final class StepRunner<B> {
     }
 
     private void pass(Scope scope, long seed, float c) {
-        settle();
         perturbation.axpy(views.view(scope), seed, c);
         if (mode == RestoreMode.IN_PLACE) {
             applied.add(new Update(scope, seed, c));
@@ -129,16 +104,8 @@ final class StepRunner<B> {
      * (which must carry the same coefficient), and returns the step's result.
      */
     StepResult finish(double[] projectedGradients, List<Update> pure) {
-        settleCapture();
         int mergedSeen = 0;
         for (Update u : pure) {
-            if (restorePending != null && merged.isEmpty() && views.view(u.scope()) == restorePending) {
-                // The deferred restore, then this update: one sweep, the same bits as the two passes.
-                snapshot.restoreThenAxpy(restorePending, perturbation, u.seed(), u.coefficient());
-                restorePending = null;
-                applied.add(u);
-                continue;
-            }
             Update m = merged.get(u.seed());
             if (m != null) {
                 if (!m.equals(u)) {
@@ -147,11 +114,9 @@ final class StepRunner<B> {
                 mergedSeen++;
                 continue;
             }
-            settleRestore();
             perturbation.apply(u, views);
             applied.add(u);
         }
-        settleRestore();
         if (mergedSeen != merged.size()) {
             throw new IllegalStateException("a merged update is not among the step's updates: " + merged.values());
         }
@@ -165,14 +130,12 @@ final class StepRunner<B> {
 
     /** Block 1 at the current parameters. */
     SplitObjective.BlockState forwardBlock1() {
-        settle();
         block1Passes++;
         return objective.forwardBlock1(batch);
     }
 
     /** Block 2's loss on {@code h} at the current parameters. */
     double lossFromBlock1(SplitObjective.BlockState h) {
-        settle();
         block2Passes++;
         return check(objective.lossFromBlock1(h, batch));
     }
@@ -200,7 +163,6 @@ final class StepRunner<B> {
     }
 
     private void undoOutstanding() {
-        settle();
         if (mode == RestoreMode.SNAPSHOT) {
             snapshot.restore();
         } else {
@@ -209,27 +171,6 @@ final class StepRunner<B> {
             }
         }
         outstanding.clear();
-    }
-
-    /** Carries out the deferred capture and restore, if any, before an operation that reads or writes θ. */
-    private void settle() {
-        settleCapture();
-        settleRestore();
-    }
-
-    private void settleCapture() {
-        if (capturePending) {
-            capturePending = false;
-            snapshot.recapture();
-        }
-    }
-
-    private void settleRestore() {
-        if (restorePending != null) {
-            ParameterView v = restorePending;
-            restorePending = null;
-            snapshot.restore(v);
-        }
     }
 
     /** The parameters a scope names (for estimators that need their sizes). */

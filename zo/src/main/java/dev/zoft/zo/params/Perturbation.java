@@ -60,27 +60,6 @@ public final class Perturbation {
      * @throws IllegalArgumentException if {@code c} is not finite
      */
     public void axpy(ParameterView view, long seed, float c) {
-        axpy(view, seed, c, null);
-    }
-
-    /**
-     * Work on a range of one entry's elements, run by {@link #axpy(ParameterView, long, float, Prelude)}
-     * just before the axpy of that range, on the same thread, so that both touch the range while
-     * it is in cache.
-     */
-    @FunctionalInterface
-    interface Prelude {
-        /** Elements {@code [lo, hi)} of entry {@code k} of the view. */
-        void run(int k, long lo, long hi);
-    }
-
-    /**
-     * {@link #axpy(ParameterView, long, float)}, running {@code prelude} (if not null) on each
-     * range of at most {@link #GRAIN} elements right before that range's axpy (e.g. a snapshot
-     * copy fused into the pass). The axpy's results do not depend on the ranges: z is a function
-     * of {@code (seed, i)} only.
-     */
-    void axpy(ParameterView view, long seed, float c, Prelude prelude) {
         Objects.requireNonNull(view, "view");
         if (!Float.isFinite(c)) {
             throw new IllegalArgumentException("the coefficient c must be finite, got " + c);
@@ -99,16 +78,8 @@ public final class Perturbation {
                     continue;
                 }
                 ParameterView.Entry e = entries.get(k);
-                if (prelude == null) {
-                    generator.axpy(distribution, seed, e.offset() + lo, c,
-                            e.tensor().segment().asSlice(lo * 4, (hi - lo) * 4), hi - lo);
-                    continue;
-                }
-                for (long a = lo; a < hi; a += GRAIN) {
-                    long b = Math.min(hi, a + GRAIN);
-                    prelude.run(k, a, b);
-                    generator.axpy(distribution, seed, e.offset() + a, c, e.tensor().segment().asSlice(a * 4, (b - a) * 4), b - a);
-                }
+                generator.axpy(distribution, seed, e.offset() + lo, c,
+                        e.tensor().segment().asSlice(lo * 4, (hi - lo) * 4), hi - lo);
             }
         });
     }

@@ -76,7 +76,7 @@ public final class Snapshot implements AutoCloseable {
             arena.close();
             throw e;
         }
-        // The action holds the arena only: it must not reach the snapshot, or it would never run.
+        // The action holds the arena only: were it to reach the snapshot, it would never run.
         CLEANER.register(s, arena::close);
         s.recapture();
         return s;
@@ -112,34 +112,6 @@ public final class Snapshot implements AutoCloseable {
         copy(part, false);
     }
 
-    /**
-     * {@link #recapture()} fused with the pass {@code θ += c·z(seed)} over the captured view
-     * ({@link Perturbation#axpy}): each range is copied into the snapshot, then perturbed, while
-     * it is in cache, so the capture costs no separate sweep over the parameters. The snapshot
-     * holds the values before the pass and the parameters the same bits as after
-     * {@code recapture(); perturbation.axpy(view, seed, c)}.
-     */
-    public void recaptureThenAxpy(Perturbation perturbation, long seed, float c) {
-        long[] positions = positions(view);
-        List<ParameterView.Entry> entries = view.entries();
-        perturbation.axpy(view, seed, c, (k, lo, hi) ->
-                MemorySegment.copy(entries.get(k).tensor().segment(), lo * 4, data, positions[k] + lo * 4, (hi - lo) * 4));
-    }
-
-    /**
-     * {@link #restore(ParameterView)} of {@code part} fused with the pass {@code θ += c·z(seed)}
-     * over {@code part}: the same bits as {@code restore(part); perturbation.axpy(part, seed, c)},
-     * in one sweep (a restore followed by an update).
-     *
-     * @throws IllegalArgumentException if {@code part} holds an entry the snapshot did not capture
-     */
-    public void restoreThenAxpy(ParameterView part, Perturbation perturbation, long seed, float c) {
-        long[] positions = positions(part);
-        List<ParameterView.Entry> entries = part.entries();
-        perturbation.axpy(part, seed, c, (k, lo, hi) ->
-                MemorySegment.copy(data, positions[k] + lo * 4, entries.get(k).tensor().segment(), lo * 4, (hi - lo) * 4));
-    }
-
     /** Whether {@code other} has exactly the captured view's tensors (same memory, offsets and sizes). */
     public boolean covers(ParameterView other) {
         if (other == view) {
@@ -172,11 +144,12 @@ public final class Snapshot implements AutoCloseable {
         return true;
     }
 
-    /** Byte position in the snapshot of each entry of {@code part}, checking that every entry was captured. */
-    private long[] positions(ParameterView part) {
+    private void copy(ParameterView part, boolean capture) {
         List<ParameterView.Entry> entries = part.entries();
-        long[] positions = new long[entries.size()];
-        for (int k = 0; k < positions.length; k++) {
+        int n = entries.size();
+        long[] starts = new long[n + 1];
+        long[] positions = new long[n];
+        for (int k = 0; k < n; k++) {
             ParameterView.Entry e = entries.get(k);
             Long pos = positionByOffset.get(e.offset());
             if (pos == null || !sameTensorAt(e)) {
@@ -184,17 +157,7 @@ public final class Snapshot implements AutoCloseable {
                         + " is not part of the captured " + view);
             }
             positions[k] = pos;
-        }
-        return positions;
-    }
-
-    private void copy(ParameterView part, boolean capture) {
-        List<ParameterView.Entry> entries = part.entries();
-        int n = entries.size();
-        long[] positions = positions(part);
-        long[] starts = new long[n + 1];
-        for (int k = 0; k < n; k++) {
-            starts[k + 1] = starts[k] + entries.get(k).tensor().numel();
+            starts[k + 1] = starts[k] + e.tensor().numel();
         }
         pool.parallelFor(starts[n], Perturbation.GRAIN, (from, to) -> {
             for (int k = 0; k < n; k++) {

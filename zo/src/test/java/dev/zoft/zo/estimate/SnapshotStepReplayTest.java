@@ -11,13 +11,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A SNAPSHOT-mode step fuses its capture into the first perturbation of all parameters and its
- * deferred restore into the first pure update. These tests pin what that must not change, on
- * tensors spanning several {@link Perturbation#GRAIN}s: the weights after each step are the step's
- * starting weights plus exactly its pure updates in canonical order (what a seed-log replay
- * computes), and the losses are those of the unfused in-place mode.
+ * SNAPSHOT-mode steps on tensors spanning several {@link Perturbation#GRAIN}s with ragged ends, on
+ * 1 and 2 threads, over several steps (the cached snapshot is reused): the weights after each step
+ * are the step's starting weights plus exactly its pure updates in canonical order (what a
+ * seed-log replay computes), and a step evaluates the same first loss as an in-place step.
  */
-class FusedSnapshotStepTest {
+class SnapshotStepReplayTest {
 
     private static QuadraticObjective large(long seed) {
         return new QuadraticObjective(new int[] {40_000, 7, 16_385}, new int[] {20_000, 33}, seed);
