@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,8 +50,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class BertForwardBenchmark {
-    static final int BATCH = 16;
-    static final int SEQ_LEN = 64;
+    static final int BATCH = ModelShapes.MINILM_BATCH;
+    static final int SEQ_LEN = ModelShapes.MINILM_SEQ_LEN;
 
     @Param({"1", "2"})
     int threads;
@@ -71,7 +70,7 @@ public class BertForwardBenchmark {
         pool = WorkerPool.create(threads);
         model = BertModel.load(checkpoint, Kernels.create(VectorWidth.configured(), pool));
         batch = switch (input) {
-            case "random" -> randomBatch();
+            case "random" -> ModelShapes.miniLmBatch(42);
             case "sst2" -> sst2Batch();
             default -> throw new IllegalArgumentException("input must be random or sst2, got " + input);
         };
@@ -93,22 +92,6 @@ public class BertForwardBenchmark {
         try (EncoderOutput out = model.forward(batch)) {
             return out.pooled().getFloat(0);
         }
-    }
-
-    /** [CLS] random word pieces [SEP], ids drawn from the ordinary vocabulary (past the special and unused tokens). */
-    private static EncoderBatch randomBatch() {
-        SplittableRandom rnd = new SplittableRandom(42);
-        List<int[]> rows = new ArrayList<>();
-        for (int b = 0; b < BATCH; b++) {
-            int[] ids = new int[SEQ_LEN];
-            ids[0] = 101;
-            for (int t = 1; t < SEQ_LEN - 1; t++) {
-                ids[t] = rnd.nextInt(1996, MiniLm.CONFIG.vocabSize());
-            }
-            ids[SEQ_LEN - 1] = 102;
-            rows.add(ids);
-        }
-        return EncoderBatch.rightPadded(rows, SEQ_LEN, 0);
     }
 
     private static EncoderBatch sst2Batch() {

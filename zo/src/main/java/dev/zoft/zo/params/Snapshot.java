@@ -2,6 +2,7 @@ package dev.zoft.zo.params;
 
 import dev.zoft.tensor.parallel.WorkerPool;
 import java.lang.foreign.Arena;
+import java.lang.ref.Cleaner;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,9 @@ public final class Snapshot implements AutoCloseable {
 
     private final ParameterView view;
     private final WorkerPool pool;
+    /** Closes the arenas of managed snapshots once they are unreachable. */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final Arena arena;
     private final boolean managed;
     private final MemorySegment data;
@@ -51,14 +55,29 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /**
-     * As {@link #capture} but in an automatic arena: the memory is freed by the garbage collector
-     * once the snapshot is unreachable, and {@link #close} does nothing. For caches whose owner has
-     * no close method.
+     * As {@link #capture} but freed by the garbage collector: once the snapshot is unreachable a
+     * cleaner closes its arena, and {@link #close} does nothing. For caches whose owner has no
+     * close method.
+     *
+     * <p>The arena is a shared one released by a {@link Cleaner}, not {@link Arena#ofAuto()}: an
+     * automatic arena's allocations count against the JVM's direct-memory limit
+     * ({@code -XX:MaxDirectMemorySize}, by default the maximum heap), so a snapshot of a model
+     * larger than the heap limit (the 513 MiB of SmolLM2-135M under {@code -Xmx256m}) would fail
+     * with an {@link OutOfMemoryError} although the memory is off-heap.
      */
     public static Snapshot captureManaged(ParameterView view, WorkerPool pool) {
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(pool, "pool");
-        Snapshot s = new Snapshot(view, pool, Arena.ofAuto(), true);
+        Arena arena = Arena.ofShared();
+        Snapshot s;
+        try {
+            s = new Snapshot(view, pool, arena, true);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+        // The action holds the arena only: were it to reach the snapshot, it would never run.
+        CLEANER.register(s, arena::close);
         s.recapture();
         return s;
     }

@@ -68,7 +68,7 @@ public abstract class DecoderObjective<B> implements SplitObjective<B>, AutoClos
             for (Map.Entry<String, Tensor> e : base.named().entrySet()) {
                 if (subset.trains(e.getKey(), config.numLayers())) {
                     baseTensors.put(e.getKey(), e.getValue());
-                    trainable.put(e.getKey(), e.getValue().toF32(copies));
+                    trainable.put(e.getKey(), TrainableCopy.of(e.getValue(), copies));
                 }
             }
             this.kernels = new PerturbedKernels(kernels);

@@ -55,7 +55,7 @@ public final class TrainableWeights implements AutoCloseable {
             for (Map.Entry<String, Tensor> e : base.named().entrySet()) {
                 if (subset.trains(e.getKey(), config.numLayers())) {
                     baseTensors.put(e.getKey(), e.getValue());
-                    copies.put(e.getKey(), e.getValue().toF32(arena));
+                    copies.put(e.getKey(), TrainableCopy.of(e.getValue(), arena));
                 }
             }
             BertWeights weights = base.withReplaced(config, copies);
