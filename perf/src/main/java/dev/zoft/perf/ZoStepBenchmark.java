@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * classifier ({@link EncoderClassifier}, 22.7 M parameters) on 16 × 64 tokens, {@code smollm2} a
  * SmolLM2-135M-shaped Llama with random weights and the causal-LM loss (134.5 M parameters) on
  * 4 × 256 tokens. {@code restore} is the estimator's restore mode: {@code SNAPSHOT} (the default:
- * exact, a copy of the parameters) or {@code IN_PLACE} (restore by {@code +ε}, merged with the
+ * exact, a copy of the parameters), {@code FUSED} (the kernels perturb on the fly: no perturbation
+ * or restore pass, only the update) or {@code IN_PLACE} (restore by {@code +ε}, merged with the
  * update).
  *
  * <p>Figures: {@code step} is the step's time (ms). Its secondary results split it, as totals over
@@ -69,7 +70,7 @@ public class ZoStepBenchmark {
     @Param({"1", "2"})
     int threads;
 
-    @Param({"SNAPSHOT", "IN_PLACE"})
+    @Param({"SNAPSHOT", "IN_PLACE", "FUSED"})
     String restore;
 
     private WorkerPool pool;

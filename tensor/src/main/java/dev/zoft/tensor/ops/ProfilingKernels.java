@@ -37,6 +37,7 @@ public final class ProfilingKernels implements Kernels {
 
     /** Op names, as {@link OpStats#op()} reports them (the {@link Kernels} method names). */
     public static final String MATMUL = "matmulTransposed";
+    public static final String MATMUL_PERTURBED = "matmulTransposedPerturbed";
     public static final String ADD = "addInPlace";
     public static final String LAYER_NORM = "layerNorm";
     public static final String GELU = "gelu";
@@ -197,6 +198,13 @@ public final class ProfilingKernels implements Kernels {
         delegate.matmulTransposed(x, w, bias, out);
         // Shape from the arguments the delegate has just accepted (it checks them).
         record(MATMUL, x.rows(), w.rows(), x.cols(), t);
+    }
+
+    @Override
+    public void matmulTransposedPerturbed(Tensor x, Tensor w, Tensor bias, Tensor out, FusedPerturbation p) {
+        long t = System.nanoTime();
+        delegate.matmulTransposedPerturbed(x, w, bias, out, p);
+        record(MATMUL_PERTURBED, x.rows(), w.rows(), x.cols(), t);
     }
 
     @Override
