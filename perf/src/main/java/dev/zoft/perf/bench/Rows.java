@@ -222,8 +222,8 @@ public final class Rows {
         }
     }
 
-    /** ZoStepBenchmark's restore mode the table shows: the engine's default (an exact snapshot). */
-    static final String ZO_RESTORE = "SNAPSHOT";
+    /** ZoStepBenchmark's restore modes the table shows: the engine's default (an exact snapshot) and the fused mode. */
+    static final String[] ZO_RESTORES = {"SNAPSHOT", "FUSED"};
 
     /** ZoStepBenchmark: the MeZO step through zoft's engine and its time outside the two forwards. */
     private static void zoStep(List<Row> rows) {
@@ -231,19 +231,22 @@ public final class Rows {
         String[][] models = {{"minilm", "minilm", "MiniLM 16×64", "3.0"}, {"smollm2", "smollm", "SmolLM2-135M 4×256", "2.5"}};
         for (String[] m : models) {
             double[] issue = m[1].equals("minilm") ? TORCH_MINILM_MEZO_MS : TORCH_SMOLLM_MEZO_MS;
+            for (String restore : ZO_RESTORES) {
+            String mode = restore.equals("SNAPSHOT") ? "" : "-" + restore.toLowerCase(java.util.Locale.ROOT);
+            String label = restore.equals("SNAPSHOT") ? "" : " (" + restore.toLowerCase(java.util.Locale.ROOT) + ")";
             for (int t : THREADS) {
-                BenchmarkSpec step = BenchmarkSpec.of(cls, "step", "model", m[0], "threads", "" + t, "restore", ZO_RESTORE);
-                rows.add(Row.builder("zostep-" + m[1] + "-t" + t, "zostep", "MeZO step, " + m[2] + ", " + threads(t), "ms")
+                BenchmarkSpec step = BenchmarkSpec.of(cls, "step", "model", m[0], "threads", "" + t, "restore", restore);
+                rows.add(Row.builder("zostep-" + m[1] + mode + "-t" + t, "zostep", "MeZO step" + label + ", " + m[2] + ", " + threads(t), "ms")
                         .lowerIsBetter()
                         .bench(step, Conversion.identity("ms/op"))
                         .reference(ReferenceKey.of("mezo_" + m[1], t, m[1] + "_mezo_step_ms"))
                         .issue(issue[t - 1])
                         .target(Target.timesReference(Double.parseDouble(m[3])))
-                        .note("MeZO step: all parameters trainable on both sides; zoft's engine (restore " + ZO_RESTORE
+                        .note("MeZO step: all parameters trainable on both sides; zoft's engine (restore " + restore
                                 + ") against MeZO's published loop (four torch.normal passes, out-of-place updates).")
                         .build());
-                Row.Builder outside = Row.builder("zostep-" + m[1] + "-outside-t" + t, "zostep",
-                                "MeZO step outside the two forwards, " + m[2] + ", " + threads(t), "%")
+                Row.Builder outside = Row.builder("zostep-" + m[1] + mode + "-outside-t" + t, "zostep",
+                                "MeZO step" + label + " outside the two forwards, " + m[2] + ", " + threads(t), "%")
                         .lowerIsBetter()
                         .bench(step.secondary("outsideMs"), Conversion.sharePercent("#"))
                         .baseline(step.secondary("forwardMs"))
@@ -255,6 +258,7 @@ public final class Rows {
                     outside.issue(TORCH_SMOLLM_MEZO_OUTSIDE_PERCENT[t - 1]);
                 }
                 rows.add(outside.build());
+            }
             }
         }
     }
