@@ -176,6 +176,16 @@ public class ZoStepBenchmark {
         }
 
         @Override
+        public boolean supportsFusedPerturbation() {
+            return inner.supportsFusedPerturbation();
+        }
+
+        @Override
+        public void perturbFused(java.util.List<dev.zoft.zo.params.FusedDirection> directions) {
+            inner.perturbFused(directions);
+        }
+
+        @Override
         public ParameterView block1() {
             return inner.block1();
         }

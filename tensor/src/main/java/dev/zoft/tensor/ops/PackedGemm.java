@@ -52,8 +52,10 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
      * back to the generator's scalar path.
      */
     private static final int PACK_K = 128;
-    /** Longest row chunk a fused perturbation generates in one call. */
-    private static final int MAX_ROW_CHUNK = 4096;
+    /** A packing thread's perturbed rows of its current panel (fused perturbation). */
+    private static final ThreadLocal<float[]> PANEL_ROWS = ThreadLocal.withInitial(() -> new float[0]);
+    /** The first row of the panel in {@link #PANEL_ROWS}. */
+    private static final ThreadLocal<long[]> PANEL_FIRST_ROW = ThreadLocal.withInitial(() -> new long[1]);
     /** Rows of x packed at once (a multiple of MR): {@code MC·KC} floats stay in L2. */
     static final int MC = 192;
     /** Largest packed weight block held at once, in floats (16 MiB): bounds the buffer for wide outputs. */
@@ -95,9 +97,11 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
         /** Whether there is a bias at all. */
         boolean hasBias();
 
-        /** How many k values to read per row at a time (the transpose's step). */
-        default int chunk(long k) {
-            return PACK_K;
+        /**
+         * Called by a packing thread before it reads rows {@code [firstRow, firstRow + rows)} (one
+         * panel), e.g. to generate whole rows at once; the reads that follow come from this thread.
+         */
+        default void preparePanel(long firstRow, int rows) {
         }
     }
 
@@ -122,12 +126,17 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
     }
 
     /**
-     * The tensors plus a perturbation, generated as they are read: each chunk of a row is copied,
-     * then the generator's in-place pass adds {@code c·z} to the copy, so the values are exactly
-     * those an in-place perturbation of w would hold.
+     * The tensors plus a perturbation, generated as they are read: each row of a panel is copied
+     * whole into a per-thread buffer, then the generator's in-place pass adds {@code c·z} to it (one
+     * call per row, so its per-call cost is paid once per K values), so the values are exactly
+     * those an in-place perturbation of w would hold. The transpose then reads the buffer in
+     * L1-sized chunks like plain weights.
      */
     static WeightSource perturbed(Tensor w, MemorySegment bias, long n, long k, FusedPerturbation p,
                                   PerturbationGenerator generator) {
+        if (k > Integer.MAX_VALUE / PackedGemm.W512.INSTANCE.nr()) {
+            throw new IllegalArgumentException("K = " + k + " is too large for a fused perturbation's panel");
+        }
         float[] biasValues = null;
         if (bias != null) {
             if (n > Integer.MAX_VALUE - 8) {
@@ -138,11 +147,27 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
             generator.axpy(p.distribution(), p.seed(), p.biasIndex(), p.c(), biasValues, 0, (int) n);
         }
         float[] perturbedBias = biasValues;
+        int kk = (int) k;
         return new WeightSource() {
             @Override
+            public void preparePanel(long firstRow, int rows) {
+                float[] buffer = PANEL_ROWS.get();
+                if (buffer.length < rows * kk) {
+                    buffer = new float[rows * kk];
+                    PANEL_ROWS.set(buffer);
+                }
+                for (int r = 0; r < rows; r++) {
+                    long row = firstRow + r;
+                    HalfFloats.read(w, row * k, kk, buffer, r * kk);
+                    generator.axpy(p.distribution(), p.seed(), p.weightIndex() + row * k, p.c(), buffer, r * kk, kk);
+                }
+                PANEL_FIRST_ROW.get()[0] = firstRow;
+            }
+
+            @Override
             public void readRow(long row, long k0, int count, float[] dst, int at) {
-                HalfFloats.read(w, row * k + k0, count, dst, at);
-                generator.axpy(p.distribution(), p.seed(), p.weightIndex() + row * k + k0, p.c(), dst, at, count);
+                long first = PANEL_FIRST_ROW.get()[0];
+                System.arraycopy(PANEL_ROWS.get(), (int) ((row - first) * k + k0), dst, at, count);
             }
 
             @Override
@@ -153,12 +178,6 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
             @Override
             public boolean hasBias() {
                 return perturbedBias != null;
-            }
-
-            /** Whole rows (up to {@code MAX_ROW_CHUNK}): the generator's per-call cost is paid once per row. */
-            @Override
-            public int chunk(long k) {
-                return (int) Math.min(k, MAX_ROW_CHUNK);
             }
         };
     }
@@ -207,14 +226,14 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
     }
 
     /**
-     * Packs panels {@code [from, to)} of the group starting at panel {@code g0}: a chunk of each
-     * of the panel's rows at a time ({@link WeightSource#chunk}) into a buffer, then out k-major,
-     * so both the reads and the writes are sequential.
+     * Packs panels {@code [from, to)} of the group starting at panel {@code g0}: {@code PACK_K}
+     * values of each of the panel's rows at a time into an L1 buffer, then out k-major, so both
+     * the reads and the writes are sequential.
      */
     private void packPanels(WeightSource source, long n, long k, long g0, long from, long to, float[] packed, float[] bias) {
         int nr = nr();
         int kk = (int) k;
-        int step = source.chunk(k);
+        int step = PACK_K;
         float[] rows = new float[nr * step];
         int[] column = new int[species().length()];
         for (int j = 0; j < column.length; j++) {
@@ -224,6 +243,7 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
             long n0 = (g0 + q) * nr;
             int nc = (int) Math.min(nr, n - n0);
             int base = (int) (q * nr * k);
+            source.preparePanel(n0, nc);
             for (int k0 = 0; k0 < kk; k0 += step) {
                 int count = Math.min(step, kk - k0);
                 for (int j = 0; j < nc; j++) {

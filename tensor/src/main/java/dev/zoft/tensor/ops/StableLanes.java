@@ -30,11 +30,16 @@ final class StableLanes {
     private StableLanes() {
     }
 
+    /** A thread's spill buffer for {@link #sum}: {@code lane(i)} with a variable i boxes the vector on every call. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[16]);
+
     /** Σ lanes in lane order: lane 0 + lane 1 + … (one rounding per addition, always the same). */
     static float sum(FloatVector v) {
-        float s = v.lane(0);
+        float[] lanes = LANES.get();
+        v.intoArray(lanes, 0);
+        float s = lanes[0];
         for (int i = 1; i < v.length(); i++) {
-            s += v.lane(i);
+            s += lanes[i];
         }
         return s;
     }
