@@ -16,7 +16,8 @@ fi
 jar="$root/perf/target/benchmarks.jar"
 [ -f "$jar" ] || "$root/mvnw" -q -B -DskipTests -pl perf -am package >&2
 modules=$(ls "$lib"/*.jar | tr '\n' ':')
-graal="-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI -XX:+UseJVMCICompiler -XX:-UseJVMCINativeLibrary --upgrade-module-path=${modules%:}"
+# -jvmArgsAppend replaces the benchmark's own @Fork arguments, so they are repeated here.
+graal="--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI -XX:+UseJVMCICompiler -XX:-UseJVMCINativeLibrary --upgrade-module-path=${modules%:}"
 echo "== C2 (default)"
 "$ZOFT_JAVA_HOME/bin/java" -jar "$jar" "$@"
 echo "== Graal JIT (JVMCI)"
