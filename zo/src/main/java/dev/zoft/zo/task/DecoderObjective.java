@@ -74,9 +74,7 @@ public abstract class DecoderObjective<B> implements SplitObjective<B>, AutoClos
             this.kernels = new PerturbedKernels(kernels);
             this.model = new DecoderModel(config, base.withReplaced(trainable), this.kernels);
             this.parameters = ParameterView.of(trainable);
-            for (ParameterView.Entry e : parameters.entries()) {
-                this.kernels.register(e.tensor(), e.offset());
-            }
+            FusedDirection.register(this.kernels, parameters, java.util.Set.of());
             this.block1 = parameters.subset(this::inBlock1);
             this.block2 = parameters.subset(n -> !inBlock1(n));
         } catch (RuntimeException | Error e) {
@@ -126,14 +124,7 @@ public abstract class DecoderObjective<B> implements SplitObjective<B>, AutoClos
 
     @Override
     public synchronized void perturbFused(List<FusedDirection> directions) {
-        kernels.clear();
-        for (FusedDirection d : directions) {
-            for (ParameterView.Entry e : d.view().entries()) {
-                if (e.tensor().numel() > 0) {
-                    kernels.perturb(e.offset(), e.end(), d.distribution(), d.seed(), d.c());
-                }
-            }
-        }
+        FusedDirection.perturb(kernels, directions, java.util.Set.of());
     }
 
     /** Embeddings and layers {@code [0, split)}; the state owns a copy of the hidden states. */

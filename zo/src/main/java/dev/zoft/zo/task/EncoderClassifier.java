@@ -77,6 +77,8 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
     private final ClassificationHead head;
     /** The model's kernels: they perturb the trainable encoder copies on the fly in fused mode. */
     private final PerturbedKernels kernels;
+    /** The head's class vectors: read by the head, not the kernels, so it perturbs them itself. */
+    private static final java.util.Set<String> HEAD = java.util.Set.of(ClassificationHead.PARAMETER_NAME);
     /** Fused mode: the directions every evaluation currently sees (the head's share applied here). */
     private List<FusedDirection> fused = List.of();
     private final ParameterView parameters;
@@ -126,11 +128,7 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
         this.parameters = all;
         this.block1 = all.subset(this::inBlock1);
         this.block2 = all.subset(name -> !inBlock1(name));
-        for (ParameterView.Entry e : all.entries()) {
-            if (!e.name().equals(ClassificationHead.PARAMETER_NAME)) {
-                this.kernels.register(e.tensor(), e.offset());
-            }
-        }
+        FusedDirection.register(this.kernels, all, HEAD);
     }
 
     /**
@@ -264,14 +262,7 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
 
     @Override
     public synchronized void perturbFused(List<FusedDirection> directions) {
-        kernels.clear();
-        for (FusedDirection d : directions) {
-            for (ParameterView.Entry e : d.view().entries()) {
-                if (e.tensor().numel() > 0 && !e.name().equals(ClassificationHead.PARAMETER_NAME)) {
-                    kernels.perturb(e.offset(), e.end(), d.distribution(), d.seed(), d.c());
-                }
-            }
-        }
+        FusedDirection.perturb(kernels, directions, HEAD);
         fused = List.copyOf(directions);
     }
 
