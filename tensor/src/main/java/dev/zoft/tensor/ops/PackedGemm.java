@@ -133,9 +133,6 @@ abstract sealed class PackedGemm permits PackedGemm.W128, PackedGemm.W256, Packe
      */
     static WeightSource perturbed(Tensor w, MemorySegment bias, long n, long k, FusedPerturbation p,
                                   PerturbationGenerator generator) {
-        if (k > Integer.MAX_VALUE / PackedGemm.W512.INSTANCE.nr()) {
-            throw new IllegalArgumentException("K = " + k + " is too large for a fused perturbation's panel");
-        }
         float[] biasValues = null;
         if (bias != null) {
             if (n > Integer.MAX_VALUE - 8) {

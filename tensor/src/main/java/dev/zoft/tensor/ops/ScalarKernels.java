@@ -2,7 +2,6 @@ package dev.zoft.tensor.ops;
 
 import static dev.zoft.tensor.Tensor.F32_LE;
 
-import dev.zoft.tensor.DType;
 import dev.zoft.tensor.Tensor;
 import dev.zoft.tensor.VectorWidth;
 import dev.zoft.tensor.parallel.WorkerPool;
