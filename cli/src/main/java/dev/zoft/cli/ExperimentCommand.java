@@ -91,11 +91,14 @@ final class ExperimentCommand implements Command {
                     }
                 };
                 ClassifierCells cells = new ClassifierCells(o -> base.classifier(compute.kernels(), o), compute.pool(), data,
-                        base.name(), base.sha256(), progress);
+                        base.name(), base.sha256(), spec.stop(), progress);
                 store = new ExperimentRunner(spec, outDir, cells, out).run();
             }
         }
-        List<CellResult> rows = store.rows();
+        // Only this spec's cells: an output folder may also hold cells of an earlier spec (e.g. a tuning grid).
+        Set<String> ids = new java.util.HashSet<>();
+        spec.cells().forEach(c -> ids.add(c.id()));
+        List<CellResult> rows = store.rows().stream().filter(r -> ids.contains(r.id())).toList();
         if (rows.isEmpty()) {
             out.println("no finished cells yet");
             return 0;

@@ -81,14 +81,71 @@ class ExperimentRunnerTest {
     void theCommittedSpecsAreValid() throws IOException {
         ExperimentSpec demo = ExperimentSpec.read(Path.of("../docs/experiments/demo.spec"));
         assertEquals(5 * 2, demo.cells().size());
-        ExperimentSpec sst2 = ExperimentSpec.read(Path.of("../docs/experiments/sst2.spec"));
-        assertEquals(2 * 6 * 3 * 3, sst2.cells().size());
-        assertEquals(100, sst2.base().clients());
-        assertEquals(10, sst2.base().clientsPerRound());
-        assertTrue(sst2.data().endsWith("shared/datasets/sst2"), sst2.data());
+        ExperimentSpec full = ExperimentSpec.read(Path.of("../docs/experiments/sst2-full.spec"));
+        assertEquals(2 * 6 * 3 * 3, full.cells().size());
+        ExperimentSpec tune = ExperimentSpec.read(Path.of("../docs/experiments/sst2-tune.spec"));
+        ExperimentSpec table = ExperimentSpec.read(Path.of("../docs/experiments/sst2.spec"));
+        assertEquals(2 * 6 * 3, table.cells().size());
+        for (ExperimentSpec s : List.of(full, tune, table)) {
+            assertEquals(100, s.base().clients());
+            assertEquals(10, s.base().clientsPerRound());
+            assertTrue(s.data().endsWith("shared/datasets/sst2"), s.data());
+        }
         // same tuning grid size for every method
-        for (ExperimentSpec.MethodGrid g : sst2.methods()) {
-            assertEquals(3, g.specs().size() * g.learningRates().size());
+        for (ExperimentSpec s : List.of(full, tune)) {
+            for (ExperimentSpec.MethodGrid g : s.methods()) {
+                assertEquals(3, g.specs().size() * g.learningRates().size());
+            }
+        }
+        // the table reuses the tuning grid's cells: the same federation, budget and every tuned cell id
+        assertEquals(tune.stop(), table.stop());
+        java.util.Map<String, ExperimentCell> tuned = new java.util.HashMap<>();
+        tune.cells().forEach(c -> tuned.put(c.id(), c));
+        int reused = 0;
+        for (ExperimentCell c : table.cells()) {
+            if (tuned.containsKey(c.id())) {
+                assertEquals(tune.config(tuned.get(c.id())), table.config(c), c.id());
+                reused++;
+            }
+        }
+        assertEquals(6, reused);
+    }
+
+    @Test
+    void aFlopBudgetStopsEveryCellAtTheSameComputeAndEvaluatesAtItsMarks(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("budget.spec");
+        Files.writeString(f, SPEC.replace("\"rounds\": 2,", "\"rounds\": 50,")
+                .replace("\"evalEvery\": 1,", "\"evalEvery\": 0, \"maxFlops\": 4e7, \"evalEveryFlops\": 1e7,")
+                .replace("\"alpha\": [0.5, 0.1]", "\"alpha\": [0.5]").replace("\"seeds\": [1, 2]", "\"seeds\": [1]"));
+        ExperimentSpec s = ExperimentSpec.read(f);
+        assertEquals(new MethodSimulation.Budget(40_000_000L, 10_000_000L), s.stop());
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        Path out = dir.resolve("out");
+        try (WorkerPool pool = WorkerPool.create(2)) {
+            ExperimentRunner.CellRunner runner = new ClassifierCells(o -> Fixtures.tinyClassifier(pool, o), pool,
+                    Datasets.demo(), "tiny", Fixtures.NO_DIGEST, s.stop(), MethodSimulation.Listener.none());
+            ResultsStore store = new ExperimentRunner(s, out, runner, quiet).run();
+            java.util.Set<Integer> roundsRun = new java.util.HashSet<>();
+            for (CellResult r : store.rows()) {
+                List<dev.zoft.zo.metrics.RoundMetrics> curve = ExperimentRunner.curve(out, r.id());
+                dev.zoft.zo.metrics.RoundMetrics last = curve.getLast();
+                dev.zoft.zo.metrics.RoundMetrics beforeLast = curve.get(curve.size() - 2);
+                assertTrue(last.forwardFlops() >= 40_000_000L && beforeLast.forwardFlops() < 40_000_000L,
+                        r.id() + " stops after the first round at or past the budget: " + curve);
+                assertTrue(last.round() < 50, r.id() + " stopped by the budget, not the round cap");
+                assertEquals(last.round(), r.rounds());
+                assertTrue(!Double.isNaN(last.devAccuracy()));
+                // an evaluation after every round that crosses a 1e7 mark, and only then
+                long evaluated = 0;
+                for (int i = 1; i < curve.size(); i++) {
+                    boolean crossed = curve.get(i).forwardFlops() / 10_000_000L > curve.get(i - 1).forwardFlops() / 10_000_000L;
+                    assertEquals(crossed || i == curve.size() - 1, !Double.isNaN(curve.get(i).devAccuracy()), r.id() + " round " + i);
+                    evaluated += Double.isNaN(curve.get(i).devAccuracy()) ? 0 : 1;
+                }
+                assertTrue(evaluated >= 4, r.id());
+                roundsRun.add(r.rounds());
+            }
+            assertTrue(roundsRun.size() > 1, "methods with different costs per round run different round counts: " + roundsRun);
         }
     }
 
@@ -105,6 +162,10 @@ class ExperimentRunnerTest {
                 {"{\"seeds\": [1, 1], \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "seeds repeat"},
                 {"{\"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}", "not valid JSON"},
                 {"{\"methods\": [{\"method\": \"fedzo\", \"lr\": [0.1, 0.1]}]}", "repeats a cell"},
+                {"{\"federation\": {\"maxFlops\": 1e12}, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "lrDecay to false"},
+                {"{\"federation\": {\"maxFlops\": -1}, \"training\": {\"lrDecay\": false}, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}",
+                        "between 1 and 9e18"},
+                {"{\"federation\": {\"evalEveryFlops\": \"often\"}, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "must be a number"},
         };
         for (String[] b : bad) {
             Path f = dir.resolve("bad.spec");

@@ -20,10 +20,19 @@ public final class ClassifierCells implements ExperimentRunner.CellRunner {
     private final DatasetSplits data;
     private final String modelName;
     private final byte[] weightsSha256;
+    private final MethodSimulation.Budget budget;
     private final MethodSimulation.Listener listener;
 
     public ClassifierCells(Function<ClassifierOptions, EncoderClassifier> models, WorkerPool pool, DatasetSplits data,
                            String modelName, byte[] weightsSha256, MethodSimulation.Listener listener) {
+        this(models, pool, data, modelName, weightsSha256, MethodSimulation.Budget.NONE, listener);
+    }
+
+    /** As above, every cell stopping and evaluating by forward FLOPs as {@code budget} says. */
+    public ClassifierCells(Function<ClassifierOptions, EncoderClassifier> models, WorkerPool pool, DatasetSplits data,
+                           String modelName, byte[] weightsSha256, MethodSimulation.Budget budget,
+                           MethodSimulation.Listener listener) {
+        this.budget = java.util.Objects.requireNonNull(budget, "budget");
         this.models = models;
         this.pool = pool;
         this.data = data;
@@ -36,7 +45,7 @@ public final class ClassifierCells implements ExperimentRunner.CellRunner {
     public ExperimentRunner.CellOutcome run(ExperimentCell cell, dev.zoft.federation.SimulationConfig config) throws IOException {
         try (EncoderClassifier model = models.apply(config.classifierOptions())) {
             MethodSimulation.Result r = ClassifierFederation.run(config, cell.spec(), model, pool, data, modelName,
-                    weightsSha256, listener);
+                    weightsSha256, budget, listener);
             return new ExperimentRunner.CellOutcome(r.metrics(), r.clientCosts(), r.roundCosts());
         }
     }

@@ -43,6 +43,9 @@ public final class ExperimentReport {
     /** The tables, one per α in the spec's order. */
     public static List<Table> tables(ExperimentSpec spec, List<CellResult> results, Path out) throws IOException {
         double budget = spec.budgetFlops();
+        if (Double.isNaN(budget) && spec.stop().maxFlops() > 0) {
+            budget = spec.stop().maxFlops();
+        }
         if (Double.isNaN(budget)) {
             budget = results.stream().mapToLong(CellResult::forwardFlops).min().orElse(0);
         }
@@ -153,10 +156,14 @@ public final class ExperimentReport {
     public static String markdown(ExperimentSpec spec, List<Table> tables, int cellsDone, int cellsTotal) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Experiment ").append(spec.name()).append("\n\n");
-        sb.append(String.format(Locale.ROOT, "Data: %s. %d clients, %d per round, %d local steps of batch %d, %d rounds; "
+        String length = spec.stop().maxFlops() > 0
+                ? String.format(Locale.ROOT, "each cell stops at %.3e forward FLOPs (at most %d rounds)", (double) spec.stop().maxFlops(),
+                        spec.base().rounds())
+                : spec.base().rounds() + " rounds";
+        sb.append(String.format(Locale.ROOT, "Data: %s. %d clients, %d per round, %d local steps of batch %d, %s; "
                         + "trainable %s; η %s; seeds %s. Cells finished: %d of %d.%n%n",
                 spec.data(), spec.base().clients(), spec.base().clientsPerRound(), spec.base().localSteps(),
-                spec.base().batchSize(), spec.base().rounds(), spec.base().trainable().spec(),
+                spec.base().batchSize(), length, spec.base().trainable().spec(),
                 spec.lrDecay() ? "decaying linearly to 0" : "constant", spec.seeds(), cellsDone, cellsTotal));
         sb.append("Each method's row is its best setting by mean final dev accuracy over seeds (the grid the spec gives it); "
                 + "mean ± std over seeds.\n\n");

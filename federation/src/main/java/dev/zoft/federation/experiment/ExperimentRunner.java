@@ -100,13 +100,13 @@ public final class ExperimentRunner {
                 last = r.devAccuracy();
             }
         }
-        long messages = (long) config.rounds() * config.clientsPerRound();
         RoundMetrics end = m.getLast();
+        long messages = (long) end.round() * config.clientsPerRound(); // a FLOP budget may stop before config.rounds()
         long rss = o.clientCosts().stream().mapToLong(CostRecord::peakRssBytes).max().orElse(-1);
         long heap = o.clientCosts().stream().mapToLong(CostRecord::peakHeapBytes).max().orElse(-1);
         long state = o.clientCosts().stream().mapToLong(CostRecord::stateBytes).max().orElse(0);
         return new CellResult(cell.id(), cell.spec().kind().specName(), cell.setting(), cell.alpha(), cell.seed(),
-                config.rounds(), m.getFirst().devAccuracy(), last, best, end.forwardFlops(),
+                end.round(), m.getFirst().devAccuracy(), last, best, end.forwardFlops(),
                 (double) end.bytesUp() / messages, (double) end.bytesDown() / messages, rss, heap, state, wall);
     }
 

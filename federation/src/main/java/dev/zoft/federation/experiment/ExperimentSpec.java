@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zoft.federation.SimulationConfig;
 import dev.zoft.federation.method.MethodKind;
+import dev.zoft.federation.method.MethodSimulation;
 import dev.zoft.federation.method.MethodSpec;
 import dev.zoft.zo.task.ClassifierOptions;
 import dev.zoft.zo.task.TrainableSubset;
@@ -29,7 +30,8 @@ import java.util.Set;
  *   "data": "demo",                        // "demo" (bundled), or a GLUE SST-2 folder (train.tsv + dev.tsv),
  *                                          // relative to the spec file
  *   "federation": { "clients": 10, "perRound": 4, "localSteps": 2, "rounds": 20, "batch": 16,
- *                   "alpha": [0.5], "evalEvery": 5, "devSize": 0, "maxTokens": 64 },
+ *                   "alpha": [0.5], "evalEvery": 5, "devSize": 0, "maxTokens": 64,
+ *                   "maxFlops": 2e13, "evalEveryFlops": 2.5e12 },   // optional: stop / evaluate by compute
  *   "training": { "trainable": "top-1", "split": "auto", "lrDecay": true },
  *   "seeds": [1, 2, 3],
  *   "budgetFlops": 1e13,                   // optional: the table's fixed FLOP budget (default: the
@@ -55,9 +57,13 @@ import java.util.Set;
  * @param methods     each method entry's grid: the method specs × learning rates
  * @param budgetFlops the fixed FLOP budget, or NaN
  * @param lrDecay     η decays linearly to 0 at the last round
+ * @param stop        {@code federation.maxFlops} / {@code evalEveryFlops}: every cell stops after the round that
+ *                    reaches the same forward FLOPs and is evaluated at the same FLOP marks, whatever its
+ *                    method costs per round ({@code rounds} is then a cap)
  */
 public record ExperimentSpec(Path source, String name, String data, SimulationConfig base, List<Double> alphas,
-                             List<Long> seeds, List<MethodGrid> methods, double budgetFlops, boolean lrDecay) {
+                             List<Long> seeds, List<MethodGrid> methods, double budgetFlops, boolean lrDecay,
+                             MethodSimulation.Budget stop) {
 
     /** One method entry's settings: every combination of its list-valued fields. */
     public record MethodGrid(List<MethodSpec> specs, List<Double> learningRates) {
@@ -65,7 +71,7 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
 
     private static final Set<String> TOP = Set.of("name", "data", "federation", "training", "seeds", "methods", "budgetFlops");
     private static final Set<String> FEDERATION = Set.of("clients", "perRound", "localSteps", "rounds", "batch", "alpha",
-            "evalEvery", "devSize", "maxTokens");
+            "evalEvery", "devSize", "maxTokens", "maxFlops", "evalEveryFlops");
     private static final Set<String> TRAINING = Set.of("trainable", "split", "lrDecay");
     private static final Set<String> METHOD = Set.of("method", "p", "p1", "p2", "k", "eps", "lr");
 
@@ -141,7 +147,25 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         if (!Double.isNaN(budget) && !(budget > 0)) {
             throw new IllegalArgumentException("budgetFlops must be positive, got " + budget);
         }
-        return new ExperimentSpec(file, name, data, base, alphas, List.copyOf(seeds), List.copyOf(methods), budget, decay);
+        MethodSimulation.Budget stop = new MethodSimulation.Budget(flops(fed, "maxFlops"), flops(fed, "evalEveryFlops"));
+        if (stop.maxFlops() > 0 && decay) {
+            throw new IllegalArgumentException("federation.maxFlops stops a cell before its last round, so η would not "
+                    + "reach the end of its decay: set training.lrDecay to false");
+        }
+        return new ExperimentSpec(file, name, data, base, alphas, List.copyOf(seeds), List.copyOf(methods), budget, decay,
+                stop);
+    }
+
+    /** An optional FLOP count (a JSON number such as 2e13): 0 when absent. */
+    private static long flops(ObjectNode n, String key) {
+        if (!n.has(key)) {
+            return 0;
+        }
+        double v = number(n.get(key), key);
+        if (!(v >= 1) || v > 9e18) {
+            throw new IllegalArgumentException("'" + key + "' must be a FLOP count between 1 and 9e18, got " + v);
+        }
+        return (long) v;
     }
 
     private static MethodGrid method(ObjectNode m, int index) {

@@ -33,6 +33,14 @@ public final class ClassifierFederation {
     public static MethodSimulation.Result run(SimulationConfig config, MethodSpec spec, EncoderClassifier model,
                                               WorkerPool pool, DatasetSplits data, String modelName, byte[] weightsSha256,
                                               MethodSimulation.Listener listener) throws IOException {
+        return run(config, spec, model, pool, data, modelName, weightsSha256, MethodSimulation.Budget.NONE, listener);
+    }
+
+    /** As above, stopping and evaluating by forward FLOPs as {@code budget} says. */
+    public static MethodSimulation.Result run(SimulationConfig config, MethodSpec spec, EncoderClassifier model,
+                                              WorkerPool pool, DatasetSplits data, String modelName, byte[] weightsSha256,
+                                              MethodSimulation.Budget budget, MethodSimulation.Listener listener)
+            throws IOException {
         Objects.requireNonNull(spec, "spec");
         Dataset train = data.train();
         Dataset dev = config.devSize() == 0 || config.devSize() >= data.dev().size()
@@ -50,7 +58,7 @@ public final class ClassifierFederation {
                 config.schedule(), config.seed(), header);
         List<LabelledBatch> devBatches = model.batches(dev.texts(), dev.labelArray(), FederatedSimulation.EVAL_BATCH);
         try (FederatedMethod<LabelledBatch> method = spec.create(context)) {
-            return new MethodSimulation<>(method, context, config.rounds(), config.evalEvery(),
+            return new MethodSimulation<>(method, context, config.rounds(), config.evalEvery(), budget,
                     () -> model.evaluate(devBatches).accuracy()).run(listener);
         }
     }

@@ -48,10 +48,29 @@ public final class MethodSimulation<B> {
         }
     }
 
+    /**
+     * When a run stops early and when it evaluates by compute spent rather than by rounds, so that
+     * methods with different costs per round are compared at the same forward FLOPs.
+     *
+     * @param maxFlops       stop after the first round whose cumulative forward FLOPs reach this (0: run every round)
+     * @param evalEveryFlops also evaluate after each round that crosses a multiple of this many FLOPs (0: off)
+     */
+    public record Budget(long maxFlops, long evalEveryFlops) {
+        /** No budget: every round runs, evaluation by rounds only. */
+        public static final Budget NONE = new Budget(0, 0);
+
+        public Budget {
+            if (maxFlops < 0 || evalEveryFlops < 0) {
+                throw new IllegalArgumentException("FLOP budgets must be ≥ 0, got " + maxFlops + ", " + evalEveryFlops);
+            }
+        }
+    }
+
     private final FederatedMethod<B> method;
     private final MethodContext<B> context;
     private final int rounds;
     private final int evalEvery;
+    private final Budget budget;
     private final DoubleSupplier evaluate;
     private final MemoryProbe probe = new MemoryProbe();
 
@@ -64,6 +83,17 @@ public final class MethodSimulation<B> {
      */
     public MethodSimulation(FederatedMethod<B> method, MethodContext<B> context, int rounds, int evalEvery,
                             DoubleSupplier evaluate) {
+        this(method, context, rounds, evalEvery, Budget.NONE, evaluate);
+    }
+
+    /**
+     * As {@link #MethodSimulation(FederatedMethod, MethodContext, int, int, DoubleSupplier)}, at most
+     * {@code rounds} rounds, stopping and evaluating as {@code budget} says (the run always ends with an
+     * evaluation).
+     */
+    public MethodSimulation(FederatedMethod<B> method, MethodContext<B> context, int rounds, int evalEvery,
+                            Budget budget, DoubleSupplier evaluate) {
+        this.budget = Objects.requireNonNull(budget, "budget");
         this.method = Objects.requireNonNull(method, "method");
         this.context = Objects.requireNonNull(context, "context");
         if (rounds < 1 || evalEvery < 0) {
@@ -84,6 +114,7 @@ public final class MethodSimulation<B> {
         long steps = 0, passes = 0, flops = 0, up = 0, down = 0;
         int n = context.clients();
         long seed = context.runSeed();
+        long evaluatedBucket = 0;
         for (int r = 1; r <= rounds; r++) {
             int[] chosen = Server.select(n, context.perRound(), FederationSeeds.selection(seed, r));
             method.startRound(r, FederationSeeds.round(seed, r), context.schedule().at(r - 1), chosen);
@@ -126,10 +157,17 @@ public final class MethodSimulation<B> {
             flops = Math.addExact(flops, total.forwardFlops());
             up += total.bytesUp();
             down += total.bytesDown();
-            double dev = r == rounds || (evalEvery > 0 && r % evalEvery == 0) ? evaluate.getAsDouble() : Double.NaN;
+            boolean last = r == rounds || (budget.maxFlops() > 0 && flops >= budget.maxFlops());
+            long bucket = budget.evalEveryFlops() > 0 ? flops / budget.evalEveryFlops() : 0;
+            boolean due = last || (evalEvery > 0 && r % evalEvery == 0) || bucket > evaluatedBucket;
+            evaluatedBucket = Math.max(evaluatedBucket, bucket);
+            double dev = due ? evaluate.getAsDouble() : Double.NaN;
             RoundMetrics m = new RoundMetrics(r, steps, passes, flops, up, down, lossSum / weightSum, dev, seconds(start));
             rows.add(m);
             listener.onRound(m, perClient, total);
+            if (last) {
+                break;
+            }
         }
         return new Result(rows, clientCosts, roundCosts);
     }
