@@ -25,7 +25,7 @@ import java.util.Set;
  * {@code zoft experiment SPEC}: runs a grid of federated methods × hyperparameters × α × seeds on
  * MiniLM ({@link ExperimentRunner}), resuming a partly finished grid, then writes the Markdown table
  * ({@link ExperimentReport}) and, per α, plots of dev accuracy against forward FLOPs, bytes and wall
- * time (each method's tuned setting, its first seed).
+ * time (each method's tuned setting, mean over seeds).
  */
 final class ExperimentCommand implements Command {
 
@@ -109,9 +109,12 @@ final class ExperimentCommand implements Command {
         for (ExperimentReport.Table t : tables) {
             Map<String, List<RoundMetrics>> curves = new LinkedHashMap<>();
             for (ExperimentReport.Row r : t.rows()) {
-                String cell = r.cellIds().getFirst();
-                curves.put(r.setting() + " (" + cell.substring(cell.lastIndexOf("_s-") + 1) + ")",
-                        ExperimentRunner.curve(outDir, cell));
+                List<List<RoundMetrics>> seeds = new java.util.ArrayList<>();
+                for (String cell : r.cellIds()) {
+                    seeds.add(ExperimentRunner.curve(outDir, cell));
+                }
+                curves.put(r.setting() + " (mean of " + seeds.size() + (seeds.size() == 1 ? " seed)" : " seeds)"),
+                        ExperimentReport.meanCurve(seeds));
             }
             String a = t.alpha() + "";
             for (MetricsPlot.XAxis x : List.of(MetricsPlot.XAxis.FORWARD_FLOPS, MetricsPlot.XAxis.BYTES, MetricsPlot.XAxis.WALL_SECONDS)) {

@@ -27,7 +27,7 @@ final class PlotCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: zoft plot --out FILE.png [--x round|steps|flops|wall] [--title T]
+                usage: zoft plot --out FILE.png [--x round|steps|flops|bytes|wall] [--title T]
                                  [--width W] [--height H] [NAME=]METRICS.csv ...
 
                 Draws dev accuracy (top) and train loss (bottom) of every given metrics CSV (as
@@ -35,7 +35,8 @@ final class PlotCommand implements Command {
                 labelled NAME (default: the file's folder name).
 
                   --out FILE     the PNG to write
-                  --x AXIS       round (default), steps, flops (cumulative forward FLOPs) or wall (seconds)
+                  --x AXIS       round (default), steps, flops (cumulative forward FLOPs), bytes
+                                 (cumulative bytes up + down) or wall (seconds)
                   --title T      chart title (default "zoft runs")
                   --width W, --height H   size in pixels (default 900 x 700)""";
     }
@@ -44,7 +45,7 @@ final class PlotCommand implements Command {
     public int run(List<String> argv, PrintStream out) throws IOException {
         Args args = Args.parse(argv, Set.of("out", "x", "title", "width", "height"), Set.of());
         Path png = ExportCommand.outputFile(args.required("out"));
-        MetricsPlot.XAxis x = MetricsPlot.XAxis.parse(args.choice("x", "round", List.of("round", "steps", "flops", "wall")));
+        MetricsPlot.XAxis x = MetricsPlot.XAxis.parse(args.choice("x", "round", List.of("round", "steps", "flops", "bytes", "wall")));
         int width = args.integer("width", MetricsPlot.DEFAULT_WIDTH, 200, 10_000);
         int height = args.integer("height", MetricsPlot.DEFAULT_HEIGHT, 200, 10_000);
         if (args.positional().isEmpty()) {

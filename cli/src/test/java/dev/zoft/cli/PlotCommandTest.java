@@ -48,6 +48,15 @@ class PlotCommandTest {
     }
 
     @Test
+    void plotsAgainstCumulativeBytes(@TempDir Path dir) throws IOException {
+        Path a = csv(dir.resolve("fedkseed"), 0.1);
+        Path png = dir.resolve("bytes.png");
+        assertEquals(0, zoft("plot", "--out", png.toString(), "--x", "bytes", a.toString()), err.toString());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("against cumulative bytes"), out.toString());
+        assertTrue(Files.size(png) > 0);
+    }
+
+    @Test
     void badInputIsReportedInOneLine(@TempDir Path dir) throws IOException {
         Path a = csv(dir.resolve("r"), 0.1);
         assertEquals(2, zoft("plot", "--out", dir.resolve("x.png").toString()));

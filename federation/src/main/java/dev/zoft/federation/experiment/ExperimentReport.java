@@ -40,11 +40,47 @@ public final class ExperimentReport {
     private ExperimentReport() {
     }
 
+    /**
+     * The mean learning curve of several seeds' runs: the i-th evaluation of every run averaged (its
+     * FLOPs, bytes, steps, wall time and dev accuracy), up to the fewest evaluations any run has. With
+     * evaluation by FLOP marks ({@code federation.evalEveryFlops}) the i-th evaluations of the seeds sit
+     * at about the same compute, so this is the curve the table's mean ± std summarises.
+     */
+    public static List<RoundMetrics> meanCurve(List<List<RoundMetrics>> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no runs to average");
+        }
+        List<List<RoundMetrics>> evaluated = runs.stream()
+                .map(r -> r.stream().filter(m -> !Double.isNaN(m.devAccuracy())).toList()).toList();
+        int n = evaluated.stream().mapToInt(List::size).min().orElse(0);
+        List<RoundMetrics> out = new ArrayList<>(n);
+        int k = evaluated.size();
+        for (int i = 0; i < n; i++) {
+            double round = 0, steps = 0, passes = 0, flops = 0, up = 0, down = 0, acc = 0, wall = 0;
+            for (List<RoundMetrics> e : evaluated) {
+                RoundMetrics m = e.get(i);
+                round += m.round();
+                steps += m.steps();
+                passes += m.forwardPasses();
+                flops += m.forwardFlops();
+                up += m.bytesUp();
+                down += m.bytesDown();
+                acc += m.devAccuracy();
+                wall += m.wallSeconds();
+            }
+            out.add(new RoundMetrics((int) Math.round(round / k), Math.round(steps / k), Math.round(passes / k),
+                    Math.round(flops / k), Math.round(up / k), Math.round(down / k), Double.NaN, acc / k, wall / k));
+        }
+        return out;
+    }
+
     /** The tables, one per α in the spec's order. */
     public static List<Table> tables(ExperimentSpec spec, List<CellResult> results, Path out) throws IOException {
         double budget = spec.budgetFlops();
         if (Double.isNaN(budget) && spec.stop().maxFlops() > 0) {
-            budget = spec.stop().maxFlops();
+            // Every cell stopped at the first round reaching maxFlops (so it overshoots by less than one
+            // of its rounds): the budget is the largest total, so every cell's final evaluation counts.
+            budget = results.stream().mapToLong(CellResult::forwardFlops).max().orElse(0);
         }
         if (Double.isNaN(budget)) {
             budget = results.stream().mapToLong(CellResult::forwardFlops).min().orElse(0);

@@ -33,6 +33,22 @@ class ExperimentReportTest {
     }
 
     @Test
+    void theMeanCurveAveragesTheIthEvaluationOfEverySeed() {
+        List<RoundMetrics> other = List.of(row(0, 0, 0.70), row(1, 120, 0.78), row(2, 260, 0.76));
+        List<RoundMetrics> mean = ExperimentReport.meanCurve(List.of(CURVE, other));
+        assertEquals(3, mean.size(), "as many points as the run with the fewest evaluations");
+        assertEquals(0, mean.getFirst().forwardFlops());
+        assertEquals(0.70, mean.getFirst().devAccuracy(), 1e-12);
+        assertEquals(160, mean.get(1).forwardFlops(), "(200 + 120) / 2");
+        assertEquals((0.74 + 0.78) / 2, mean.get(1).devAccuracy(), 1e-12);
+        assertEquals(280, mean.get(2).forwardFlops());
+        assertEquals((0.72 + 0.76) / 2, mean.get(2).devAccuracy(), 1e-12);
+        assertEquals(CURVE.stream().filter(m -> !Double.isNaN(m.devAccuracy())).toList().size(),
+                ExperimentReport.meanCurve(List.of(CURVE)).size());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ExperimentReport.meanCurve(List.of()));
+    }
+
+    @Test
     void meanAndSampleStd() {
         assertEquals(2.0, ExperimentReport.mean(new double[] {1, 2, 3}));
         assertEquals(1.0, ExperimentReport.std(new double[] {1, 2, 3}), 1e-15);
