@@ -85,7 +85,7 @@ class ExperimentRunnerTest {
         assertEquals(2 * 6 * 3 * 3, full.cells().size());
         ExperimentSpec tune = ExperimentSpec.read(Path.of("../docs/experiments/sst2-tune.spec"));
         ExperimentSpec table = ExperimentSpec.read(Path.of("../docs/experiments/sst2.spec"));
-        assertEquals(2 * 6 * 3, table.cells().size());
+        assertEquals(2 * 5 * 3, table.cells().size());
         for (ExperimentSpec s : List.of(full, tune, table)) {
             assertEquals(100, s.base().clients());
             assertEquals(10, s.base().clientsPerRound());
@@ -108,7 +108,7 @@ class ExperimentRunnerTest {
                 reused++;
             }
         }
-        assertEquals(6, reused);
+        assertEquals(5, reused);
     }
 
     @Test
