@@ -30,8 +30,8 @@ import java.util.Set;
  *   "data": "demo",                        // "demo" (bundled), or a GLUE SST-2 folder (train.tsv + dev.tsv),
  *                                          // relative to the spec file
  *   "federation": { "clients": 10, "perRound": 4, "localSteps": 2, "rounds": 20, "batch": 16,
- *                   "alpha": [0.5], "evalEvery": 5, "devSize": 0, "maxTokens": 64,
- *                   "maxFlops": 2e13, "evalEveryFlops": 2.5e12 },   // optional: stop / evaluate by compute
+ *                   "alpha": [0.5], "evalEvery": 5, "devSize": 0, "maxTokens": 64 },
+ *                   // optional, with "lrDecay": false: "maxFlops": 2e13, "evalEveryFlops": 5e12
  *   "training": { "trainable": "top-1", "split": "auto", "lrDecay": true },
  *   "seeds": [1, 2, 3],
  *   "budgetFlops": 1e13,                   // optional: the table's fixed FLOP budget (default: the
