@@ -40,6 +40,18 @@ public record SplitPlan(FedSpzo.Variant variant, int split, int p1, int p2, bool
         return new FedSpzo(p1, p2, variant, settings);
     }
 
+    /**
+     * Forwards of block 1 per step: {@code 2·P1} nested, {@code 1 + 2·P1} decoupled, 1 when block 1 is
+     * frozen. Times the block's FLOPs, the device-independent block-1 work (a slow device's seconds
+     * are larger for the same work).
+     */
+    public long block1Forwards() {
+        if (block1Frozen) {
+            return 1;
+        }
+        return variant == FedSpzo.Variant.NESTED ? 2L * p1 : 1 + 2L * p1;
+    }
+
     /** One round's cost: {@code localSteps · stepCost}. */
     public double roundCost() {
         return stepCost * localSteps;

@@ -112,7 +112,7 @@ public final class SplitPlanner {
             }
             boolean frozen = profile.block1Trainable(split) == 0;
             SplitPlan minimal = make(profile, budget, perStep, localSteps, variant, split, 1, 1, frozen, c1, c2);
-            if (cheapest == null || minimal.stepCost() < cheapest.stepCost()) {
+            if (cheapest == null || minimal.stepCost() <= cheapest.stepCost()) { // ties: the later split, as in the objective
                 cheapest = minimal;
             }
             int maxP1 = frozen ? 1 : constraints.maxP1();
