@@ -16,14 +16,12 @@ import dev.zoft.zo.plan.SplitPlan;
 import dev.zoft.zo.plan.SplitPlanner;
 import dev.zoft.zo.task.ClassifierOptions;
 import dev.zoft.zo.task.EncoderClassifier;
-import dev.zoft.zo.task.LabelledBatch;
 import dev.zoft.zo.task.TrainableSubset;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -161,7 +159,7 @@ final class PlanCommand implements Command {
         try (Compute compute = Compute.open()) {
             if (model == null) {
                 try (EncoderClassifier c = EncoderClassifier.miniLm(compute.kernels(), options)) {
-                    return LayerProfile.measure(c, filled(c, batch), warmup, runs);
+                    return LayerProfile.measureFull(c, batch, warmup, runs);
                 }
             }
             HfTokenizer tokenizer = TokenizerJson.load(model.resolve("tokenizer.json"));
@@ -169,17 +167,9 @@ final class PlanCommand implements Command {
                 BertConfig config = BertConfig.of(checkpoint.hyperparameters());
                 BertWeights weights = BertModel.weightsOf(checkpoint.weights(), config);
                 try (EncoderClassifier c = EncoderClassifier.create(config, weights, compute.kernels(), tokenizer, options)) {
-                    return LayerProfile.measure(c, filled(c, batch), warmup, runs);
+                    return LayerProfile.measureFull(c, batch, warmup, runs);
                 }
             }
         }
-    }
-
-    /** {@code batch} texts that each fill the classifier's token limit. */
-    private static LabelledBatch filled(EncoderClassifier c, int batch) {
-        String text = String.join(" ", Collections.nCopies(c.options().maxTokens(), "the film was a quiet delight"));
-        List<String> texts = Collections.nCopies(batch, text);
-        int[] labels = new int[batch];
-        return c.encode(texts, labels);
     }
 }

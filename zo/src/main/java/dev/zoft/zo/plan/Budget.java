@@ -60,6 +60,26 @@ public record Budget(Unit unit, Period period, double amount) {
         return new Budget(Unit.SECONDS, Period.ROUND, seconds);
     }
 
+    /** The spellings {@link #parse} reads, e.g. in an experiment spec. */
+    public static final java.util.List<String> KEYS = java.util.List.of("flopsPerStep", "flopsPerRound", "secondsPerStep",
+            "secondsPerRound");
+
+    /**
+     * A budget from its spelling ({@link #KEYS}: {@code flopsPerStep}, {@code flopsPerRound},
+     * {@code secondsPerStep}, {@code secondsPerRound}) and amount.
+     *
+     * @throws IllegalArgumentException naming the accepted keys, or for an amount that is not positive and finite
+     */
+    public static Budget parse(String key, double amount) {
+        return switch (key) {
+            case "flopsPerStep" -> flopsPerStep(amount);
+            case "flopsPerRound" -> flopsPerRound(amount);
+            case "secondsPerStep" -> secondsPerStep(amount);
+            case "secondsPerRound" -> secondsPerRound(amount);
+            default -> throw new IllegalArgumentException("unknown budget '" + key + "': expected one of " + KEYS);
+        };
+    }
+
     /** The allowance of one local step when a round has {@code localSteps} of them. */
     public double perStep(int localSteps) {
         if (localSteps < 1) {

@@ -114,6 +114,21 @@ public record LayerProfile(int batchSize, int seqLen, List<Stage> stages) {
                 classifier.stageTrainableParameters());
     }
 
+    /**
+     * {@link #measure} on a batch of {@code batchSize} copies of a text long enough to fill the
+     * classifier's token limit ({@link dev.zoft.zo.task.ClassifierOptions#maxTokens}), so every
+     * sequence has exactly that many tokens: the worst case a plan must fit.
+     */
+    public static LayerProfile measureFull(EncoderClassifier classifier, int batchSize, int warmup, int runs) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        int tokens = classifier.options().maxTokens();
+        String text = String.join(" ", java.util.Collections.nCopies(tokens, "the film was a quiet delight"));
+        LabelledBatch batch = classifier.encode(java.util.Collections.nCopies(batchSize, text), new int[batchSize]);
+        return measure(classifier, batch, warmup, runs);
+    }
+
     private static LayerProfile of(int batchSize, int seqLen, long[] flops, double[] seconds, long[] trainable) {
         List<Stage> stages = new ArrayList<>(flops.length);
         for (int i = 0; i < flops.length; i++) {

@@ -43,6 +43,9 @@ import java.util.Objects;
  */
 public final class SplitPlanner {
 
+    /** {@link #plan(LayerProfile, Budget, int, FedSpzo.Variant, PlanConstraints, int)}: choose the split too. */
+    public static final int ANY_SPLIT = -1;
+
     private SplitPlanner() {
     }
 
@@ -89,7 +92,30 @@ public final class SplitPlanner {
      */
     public static SplitPlan plan(LayerProfile profile, Budget budget, int localSteps, FedSpzo.Variant variant,
                                  PlanConstraints constraints) {
+        return plan(profile, budget, localSteps, variant, constraints, ANY_SPLIT);
+    }
+
+    /**
+     * {@link #plan} with the split given (e.g. a grid whose cells share one split): the best P1 and
+     * P2 at {@code split}, or {@link #ANY_SPLIT}.
+     *
+     * @throws IllegalArgumentException if the constraints rule {@code split} out
+     */
+    public static SplitPlan plan(LayerProfile profile, Budget budget, int localSteps, FedSpzo.Variant variant,
+                                 PlanConstraints constraints, int split) {
         Objects.requireNonNull(profile, "profile");
+        if (split != ANY_SPLIT) {
+            profile.requireSplit(split);
+            if (!allowed(profile, split, constraints)) {
+                throw new IllegalArgumentException("split " + split + " is ruled out by the constraints (block 2's share of the "
+                        + "trainable parameters, or a frozen block 1)");
+            }
+        }
+        return search(profile, budget, localSteps, variant, constraints, split);
+    }
+
+    private static SplitPlan search(LayerProfile profile, Budget budget, int localSteps, FedSpzo.Variant variant,
+                                    PlanConstraints constraints, int onlySplit) {
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(variant, "variant");
         Objects.requireNonNull(constraints, "constraints");
@@ -98,7 +124,7 @@ public final class SplitPlanner {
         SplitPlan best = null;
         SplitPlan cheapest = null;
         for (int split = 0; split <= profile.maxSplit(); split++) {
-            if (!allowed(profile, split, constraints)) {
+            if (!allowed(profile, split, constraints) || (onlySplit != ANY_SPLIT && split != onlySplit)) {
                 continue;
             }
             double c1 = 0;

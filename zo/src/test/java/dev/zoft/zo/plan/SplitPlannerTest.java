@@ -98,6 +98,27 @@ class SplitPlannerTest {
     }
 
     @Test
+    void aGivenSplitIsPlannedAtThatSplitOnly() {
+        LayerProfile p = miniLmTop3();
+        SplitPlan at4 = SplitPlanner.plan(p, Budget.flopsPerStep(1e11), 4, FedSpzo.Variant.NESTED, PlanConstraints.defaults(), 4);
+        // 2·(4 + 2·P2)·F ≤ 26.8·F: P2 = 4.
+        assertEquals(List.of(4, 1, 4), List.of(at4.split(), at4.p1(), at4.p2()));
+        assertThrows(IllegalArgumentException.class, () -> SplitPlanner.plan(p, Budget.flopsPerStep(1e11), 4,
+                FedSpzo.Variant.NESTED, PlanConstraints.defaults(), 6), "block 2 = the head alone is below 10 %");
+        assertThrows(IllegalArgumentException.class, () -> SplitPlanner.plan(p, Budget.flopsPerStep(1e11), 4,
+                FedSpzo.Variant.NESTED, PlanConstraints.defaults(), 8));
+    }
+
+    @Test
+    void budgetsAreReadByName() {
+        assertEquals(Budget.flopsPerStep(2e10), Budget.parse("flopsPerStep", 2e10));
+        assertEquals(Budget.secondsPerRound(5), Budget.parse("secondsPerRound", 5));
+        assertEquals(2.5, Budget.parse("secondsPerRound", 5).perStep(2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Budget.parse("flops", 1));
+        assertTrue(e.getMessage().contains("flopsPerRound"), e.getMessage());
+    }
+
+    @Test
     void anInfeasibleBudgetNamesTheCheapestPlan() {
         InfeasibleBudgetException e = assertThrows(InfeasibleBudgetException.class,
                 () -> SplitPlanner.plan(miniLmTop3(), Budget.flopsPerRound(8e10), 4, FedSpzo.Variant.NESTED));

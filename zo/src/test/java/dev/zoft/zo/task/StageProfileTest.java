@@ -117,6 +117,9 @@ class StageProfileTest {
                     "timing forwards leave the parameters alone");
             assertTrue(p.table().contains("layer 2") && p.table().contains("head"), p.table());
             assertThrows(IllegalArgumentException.class, () -> LayerProfile.measure(c, b, 0, 0));
+            LayerProfile full = LayerProfile.measureFull(c, 3, 0, 1);
+            assertEquals(3, full.batchSize());
+            assertEquals(c.options().maxTokens(), full.seqLen(), "every sequence fills the token limit");
         }
     }
 
