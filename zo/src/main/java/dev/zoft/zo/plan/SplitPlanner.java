@@ -176,6 +176,24 @@ public final class SplitPlanner {
         return plan(profile, budget, localSteps, variant, PlanConstraints.defaults());
     }
 
+    /**
+     * A client's own directions within a round planned as {@code round}: the best P1 ≤ round's P1
+     * and P2 ≤ round's P2 at the round's split for this client's {@code profile} (its own measured
+     * seconds) and {@code budget}. The split cannot differ per client: block 1's and block 2's
+     * directions are drawn over each block's parameters, so a client with another split would
+     * perturb other coordinates under the same seeds. With the shared seeds a client's first
+     * P1'·P2' scalars are the round's {@code g_jk} for {@code j < P1'}, {@code k < P2'}; the server
+     * would average each over the clients that computed it (see the report of issue 6: the
+     * protocol side is not implemented).
+     */
+    public static SplitPlan forClient(LayerProfile profile, Budget budget, int localSteps, SplitPlan round,
+                                      PlanConstraints constraints) {
+        Objects.requireNonNull(round, "round");
+        PlanConstraints capped = constraints.withMaxP1(Math.min(constraints.maxP1(), round.p1()))
+                .withMaxP2(Math.min(constraints.maxP2(), round.p2()));
+        return plan(profile, budget, localSteps, round.variant(), capped, round.split());
+    }
+
     /** Objective order: P2, then P1, then lower cost, then later split. */
     static boolean better(SplitPlan a, SplitPlan b) {
         if (a.p2() != b.p2()) {

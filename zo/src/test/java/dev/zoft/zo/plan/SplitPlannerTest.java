@@ -88,6 +88,20 @@ class SplitPlannerTest {
     }
 
     @Test
+    void aSlowClientRunsFewerDirectionsAtTheRoundsSplit() {
+        LayerProfile fastDevice = timed(miniLmTop3(), 0.002, 0.020, 0.0005);
+        LayerProfile slowDevice = timed(miniLmTop3(), 0.004, 0.040, 0.001);
+        Budget budget = Budget.secondsPerRound(10);
+        SplitPlan round = SplitPlanner.plan(fastDevice, budget, 10, FedSpzo.Variant.NESTED);
+        SplitPlan slow = SplitPlanner.forClient(slowDevice, budget, 10, round, PlanConstraints.defaults());
+        assertEquals(round.split(), slow.split());
+        assertTrue(slow.p2() < round.p2() && slow.p1() <= round.p1(), round.describe() + "\n" + slow.describe());
+        assertTrue(slow.stepCost() <= 1);
+        SplitPlan same = SplitPlanner.forClient(fastDevice, Budget.secondsPerRound(1000), 10, round, PlanConstraints.defaults());
+        assertEquals(List.of(round.p1(), round.p2()), List.of(same.p1(), same.p2()), "never more than the round's directions");
+    }
+
+    @Test
     void aLargeBudgetFillsP2ThenP1() {
         PlanConstraints c = PlanConstraints.defaults().withMaxP2(4).withMaxP1(3);
         SplitPlan plan = SplitPlanner.plan(miniLmTop3(), Budget.flopsPerStep(1e13), 1, FedSpzo.Variant.NESTED, c);
