@@ -32,10 +32,13 @@ import java.util.Objects;
  * directions per step (FedSPZO's cheap directions, the point of the method); then <b>P1</b>, the
  * number of block-1 directions (what budget is left over buys); then the lowest step cost; then the
  * latest split. Consequences: a larger budget never yields a plan with a smaller (P2, P1) (the
- * feasible set only grows); and a small budget (a slow device, in seconds) gets a plan with less
- * block-1 work: at the same split a smaller P1, and below {@code 2·(c1 + c2)} per step, where no
- * plan with a trainable block 1 fits, a split with block 1 frozen, which runs block 1 once per step
- * instead of {@code 2·P1} times.
+ * feasible set only grows). One more block-2 direction always costs less than one more block-1
+ * direction, so P1 exceeds 1 only once P2 reaches its cap; hence at a given split a smaller budget
+ * (a slow device, in seconds) never runs block 1 more often. Across splits the rule holds where it
+ * matters, not universally: below {@code 2·(c1 + c2)} per step no plan with a trainable block 1 fits,
+ * and a slow device gets a split with block 1 frozen, which runs block 1 once per step instead of
+ * {@code 2·P1} times (nested) — but rounding of P2 can make the planner alternate between a frozen
+ * and a trainable split over a narrow range of budgets.
  *
  * <p>The search is exhaustive over splits and P1, and for each a binary search for the largest
  * affordable P2 (the cost grows with P2), so the plan is optimal for the objective above; costs are

@@ -145,6 +145,35 @@ class SplitPlannerProperties {
                 small.describe() + "\nvs\n" + large.describe());
     }
 
+    /**
+     * At a given split (a client in a round whose split is fixed) a smaller budget never runs block 1
+     * more often: P1 > 1 only once P2 is at its cap, since one more block-2 direction always costs
+     * less than one more block-1 direction.
+     */
+    @Property(tries = 500)
+    void atAGivenSplitASmallerBudgetNeverDoesMoreBlock1Work(@ForAll("scenarios") Scenario x,
+                                                            @ForAll @DoubleRange(min = 1, max = 20) double factor) {
+        int split = -1;
+        for (int s = x.profile().maxSplit(); s >= 0 && split < 0; s--) {
+            if (SplitPlanner.allowed(x.profile(), s, x.constraints())) {
+                split = s;
+            }
+        }
+        if (split < 0) {
+            return;
+        }
+        SplitPlan small;
+        try {
+            small = SplitPlanner.plan(x.profile(), x.budget(), x.steps(), x.variant(), x.constraints(), split);
+        } catch (InfeasibleBudgetException e) {
+            return;
+        }
+        Budget more = new Budget(x.budget().unit(), x.budget().period(), x.budget().amount() * factor);
+        SplitPlan large = SplitPlanner.plan(x.profile(), more, x.steps(), x.variant(), x.constraints(), split);
+        assertTrue(small.block1Forwards() <= large.block1Forwards(), small.describe() + "\nvs\n" + large.describe());
+        assertTrue(small.p1() == 1 || small.p2() == x.constraints().maxP2(), small.describe());
+    }
+
     /** The best (split, P1, P2) by enumeration, or null when nothing fits (or nothing is allowed). */
     static int[] bruteForce(LayerProfile profile, Budget budget, int steps, FedSpzo.Variant variant, PlanConstraints c) {
         double perStep = budget.perStep(steps);
