@@ -185,9 +185,10 @@ public final class SplitPlanner {
      * seconds) and {@code budget}. The split cannot differ per client: block 1's and block 2's
      * directions are drawn over each block's parameters, so a client with another split would
      * perturb other coordinates under the same seeds. With the shared seeds a client's first
-     * P1'·P2' scalars are the round's {@code g_jk} for {@code j < P1'}, {@code k < P2'}; the server
-     * would average each over the clients that computed it (see the report of issue 6: the
-     * protocol side is not implemented).
+     * P1'·P2' scalars are the round's {@code g_jk} for {@code j < P1'}, {@code k < P2'}, and a server
+     * could average each over the clients that computed it. That protocol side (uploads of fewer
+     * scalars, per-coordinate means) is not implemented: today every client of a round runs the
+     * round's P1 and P2.
      */
     public static SplitPlan forClient(LayerProfile profile, Budget budget, int localSteps, SplitPlan round,
                                       PlanConstraints constraints) {
