@@ -11,7 +11,7 @@ import java.util.List;
 public final class Main {
     private static final List<Command> COMMANDS = List.of(new SimulateCommand(), new FinetuneCommand(),
             new EvalCommand(), new ApplyCommand(), new ExportCommand(), new PlotCommand(), new ExperimentCommand(),
-            new DemoCommand(), new EmbedCommand(), new ServerCommand(), new ClientCommand());
+            new DemoCommand(), new EmbedCommand(), new ServerCommand(), new ClientCommand(), new PlanCommand());
 
     private Main() {
     }

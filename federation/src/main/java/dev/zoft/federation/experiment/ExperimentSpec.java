@@ -9,13 +9,22 @@ import dev.zoft.federation.SimulationConfig;
 import dev.zoft.federation.method.MethodKind;
 import dev.zoft.federation.method.MethodSimulation;
 import dev.zoft.federation.method.MethodSpec;
+import dev.zoft.transformer.bert.MiniLm;
+import dev.zoft.zo.estimate.FedSpzo;
+import dev.zoft.zo.plan.Budget;
+import dev.zoft.zo.plan.LayerProfile;
+import dev.zoft.zo.plan.PlanConstraints;
+import dev.zoft.zo.plan.SplitPlan;
+import dev.zoft.zo.plan.SplitPlanner;
 import dev.zoft.zo.task.ClassifierOptions;
+import dev.zoft.zo.task.EncoderClassifier;
 import dev.zoft.zo.task.TrainableSubset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +42,7 @@ import java.util.Set;
  *                   "alpha": [0.5], "evalEvery": 5, "devSize": 0, "maxTokens": 64 },
  *                   // optional, with "lrDecay": false: "maxFlops": 2e13, "evalEveryFlops": 5e12
  *   "training": { "trainable": "top-1", "split": "auto", "lrDecay": true },
+ *                                          // or "split": "budget", "budget": { "flopsPerStep": 2e10 } (below)
  *   "seeds": [1, 2, 3],
  *   "budgetFlops": 1e13,                   // optional: the table's fixed FLOP budget (default: the
  *                                          // smallest total any cell spent)
@@ -47,6 +57,17 @@ import java.util.Set;
  * {@code p} (directions per step; for FedSPZO {@code p1}), {@code p2} (FedSPZO), {@code k} (FedKSeed pool,
  * default 4096), {@code eps} (default 1e-3), {@code lr} (required). Unknown keys are errors, so a typo
  * never silently runs the default.
+ *
+ * <p><b>Budget-driven split.</b> {@code "split": "budget"} with {@code "budget": {"flopsPerStep": X}}
+ * (or {@code flopsPerRound}, {@code secondsPerStep}, {@code secondsPerRound}; optional {@code maxP1},
+ * {@code maxP2}, {@code minBlock2Share}, {@code allowFrozenBlock1}, defaults as in
+ * {@link PlanConstraints#defaults()}) in {@code training} lets {@link SplitPlanner} choose the split and
+ * FedSPZO's P1 and P2 on MiniLM's profile for the grid's trainable subset, batch, {@code maxTokens}
+ * (the longest batch, so every batch fits) and {@code localSteps}. Precedence: the plan sets the
+ * split for every cell and P1/P2 for every FedSPZO entry; a FedSPZO entry that also gives
+ * {@code p1} or {@code p2} is an error, and the other methods keep their own {@code p}. A seconds
+ * budget times MiniLM forwards on the machine that reads the spec, so its plan (and hence the cell
+ * ids) can differ between machines; a FLOP budget is exact and the same everywhere.
  *
  * @param source      the spec file (for messages and relative paths)
  * @param name        the experiment's name
@@ -72,7 +93,9 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
     private static final Set<String> TOP = Set.of("name", "data", "federation", "training", "seeds", "methods", "budgetFlops");
     private static final Set<String> FEDERATION = Set.of("clients", "perRound", "localSteps", "rounds", "batch", "alpha",
             "evalEvery", "devSize", "maxTokens", "maxFlops", "evalEveryFlops");
-    private static final Set<String> TRAINING = Set.of("trainable", "split", "lrDecay");
+    private static final Set<String> TRAINING = Set.of("trainable", "split", "lrDecay", "budget");
+    private static final Set<String> BUDGET = Set.of("flopsPerStep", "flopsPerRound", "secondsPerStep", "secondsPerRound",
+            "maxP1", "maxP2", "minBlock2Share", "allowFrozenBlock1");
     private static final Set<String> METHOD = Set.of("method", "p", "p1", "p2", "k", "eps", "lr");
 
     /** Reads and validates a spec file. */
@@ -125,7 +148,15 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
             throw new IllegalArgumentException("seeds repeat: " + seeds);
         }
         String split = tr.has("split") ? tr.get("split").asText() : "auto";
-        int splitLayer = split.equals("auto") ? ClassifierOptions.AUTO_SPLIT : integer(tr, "split", 0);
+        Map<MethodKind, SplitPlan> plans = null;
+        if (split.equals("budget")) {
+            plans = budgetPlans(tr, top.get("methods"), TrainableSubset.parse(text(tr, "trainable", "top-1")),
+                    integer(fed, "batch", 16), integer(fed, "maxTokens", 64), integer(fed, "localSteps", 2));
+        } else if (tr.has("budget")) {
+            throw new IllegalArgumentException("training.budget is read only with \"split\": \"budget\"");
+        }
+        int splitLayer = split.equals("auto") ? ClassifierOptions.AUTO_SPLIT
+                : plans != null ? plans.values().iterator().next().split() : integer(tr, "split", 0);
         boolean decay = !tr.has("lrDecay") || bool(tr, "lrDecay");
         SimulationConfig base = SimulationConfig.builder()
                 .clients(integer(fed, "clients", 10)).clientsPerRound(integer(fed, "perRound", 4))
@@ -140,7 +171,7 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         List<MethodGrid> methods = new ArrayList<>();
         int i = 0;
         for (JsonNode m : top.get("methods")) {
-            methods.add(method(object(m, "methods[" + i + "]", METHOD), i));
+            methods.add(method(object(m, "methods[" + i + "]", METHOD), i, plans));
             i++;
         }
         double budget = top.has("budgetFlops") ? number(top.get("budgetFlops"), "budgetFlops") : Double.NaN;
@@ -168,7 +199,7 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         return (long) v;
     }
 
-    private static MethodGrid method(ObjectNode m, int index) {
+    private static MethodGrid method(ObjectNode m, int index, Map<MethodKind, SplitPlan> plans) {
         String where = "methods[" + index + "]";
         if (!m.has("method")) {
             throw new IllegalArgumentException(where + " has no 'method'");
@@ -189,6 +220,14 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         }
         List<Double> ps = numbers(m, kind.isFedSpzo() ? "p1" : "p", List.of(kind.isFedSpzo() ? 1.0 : 4.0));
         List<Double> p2s = kind.isFedSpzo() ? numbers(m, "p2", List.of(4.0)) : List.of(1.0);
+        if (kind.isFedSpzo() && plans != null) {
+            if (m.has("p1") || m.has("p2")) {
+                throw new IllegalArgumentException(where + ": with \"split\": \"budget\" the plan sets FedSPZO's p1 and p2; remove them");
+            }
+            SplitPlan plan = plans.get(kind);
+            ps = List.of((double) plan.p1());
+            p2s = List.of((double) plan.p2());
+        }
         List<Double> ks = pooled ? numbers(m, "k", List.of((double) MethodSpec.DEFAULT_POOL)) : List.of(0.0);
         List<Double> eps = numbers(m, "eps", List.of(1e-3));
         List<Double> lrs = numbers(m, "lr", null);
@@ -208,6 +247,64 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
             }
         }
         return new MethodGrid(List.copyOf(specs), List.copyOf(lrs));
+    }
+
+    /**
+     * {@code "split": "budget"}: the plan ({@link SplitPlanner}) of every FedSPZO variant in the grid
+     * for {@code training.budget} on MiniLM with the grid's trainable subset, batch and token limit
+     * (FLOPs from the shapes; seconds by timing forwards on this machine). The cells share one split,
+     * the best one for the first FedSPZO entry's variant; the other variant gets its best P1 and P2 at
+     * that split.
+     */
+    private static Map<MethodKind, SplitPlan> budgetPlans(ObjectNode tr, JsonNode methods, TrainableSubset trainable, int batch,
+                                                          int maxTokens, int localSteps) {
+        if (!tr.has("budget")) {
+            throw new IllegalArgumentException("\"split\": \"budget\" needs training.budget, e.g. {\"flopsPerStep\": 2e10}");
+        }
+        ObjectNode b = object(tr.get("budget"), "training.budget", BUDGET);
+        List<String> given = Budget.KEYS.stream().filter(b::has).toList();
+        if (given.size() != 1) {
+            throw new IllegalArgumentException("training.budget needs exactly one of " + Budget.KEYS + ", got " + given);
+        }
+        Budget budget = Budget.parse(given.getFirst(), number(b.get(given.getFirst()), given.getFirst()));
+        PlanConstraints d = PlanConstraints.defaults();
+        PlanConstraints constraints = new PlanConstraints(integer(b, "maxP1", d.maxP1()), integer(b, "maxP2", d.maxP2()),
+                b.has("minBlock2Share") ? number(b.get("minBlock2Share"), "minBlock2Share") : d.minBlock2Share(),
+                b.has("allowFrozenBlock1") ? bool(b, "allowFrozenBlock1") : d.allowFrozenBlock1());
+        List<MethodKind> kinds = new ArrayList<>();
+        if (methods != null && methods.isArray()) {
+            for (JsonNode m : methods) {
+                if (m.isObject() && m.has("method")) {
+                    MethodKind k = MethodKind.parse(m.get("method").asText());
+                    if (k.isFedSpzo() && !kinds.contains(k)) {
+                        kinds.add(k);
+                    }
+                }
+            }
+        }
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("\"split\": \"budget\" plans FedSPZO, but no method is fedspzo or fedspzo-decoupled");
+        }
+        ClassifierOptions options = ClassifierOptions.defaults().withTrainable(trainable).withMaxTokens(maxTokens);
+        LayerProfile profile;
+        if (budget.unit() == Budget.Unit.FLOPS) {
+            profile = LayerProfile.flops(MiniLm.CONFIG, trainable, options.labelPrompts().size(), batch, maxTokens);
+        } else {
+            try (EncoderClassifier c = EncoderClassifier.miniLm(options)) {
+                profile = LayerProfile.measureFull(c, batch, 3, 5);
+            }
+        }
+        Map<MethodKind, SplitPlan> plans = new LinkedHashMap<>();
+        SplitPlan first = SplitPlanner.plan(profile, budget, localSteps, variant(kinds.getFirst()), constraints);
+        plans.put(kinds.getFirst(), first);
+        for (MethodKind k : kinds.subList(1, kinds.size())) {
+            plans.put(k, SplitPlanner.plan(profile, budget, localSteps, variant(k), constraints, first.split()));
+        }
+        return plans;
+    }
+
+    private static FedSpzo.Variant variant(MethodKind kind) {
+        return kind == MethodKind.FEDSPZO_DECOUPLED ? FedSpzo.Variant.DECOUPLED : FedSpzo.Variant.NESTED;
     }
 
     private static int whole(double v, String field) {

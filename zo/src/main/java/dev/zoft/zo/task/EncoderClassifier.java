@@ -13,7 +13,9 @@ import dev.zoft.transformer.bert.BertConfig;
 import dev.zoft.transformer.bert.BertModel;
 import dev.zoft.transformer.bert.BertWeights;
 import dev.zoft.transformer.bert.MiniLm;
+import dev.zoft.weights.BertParameterNames;
 import dev.zoft.weights.EncoderCheckpoint;
+import dev.zoft.weights.EncoderHyperparameters;
 import dev.zoft.zo.SplitObjective;
 import dev.zoft.tensor.ops.PerturbedKernels;
 import dev.zoft.tensor.random.PerturbationGenerator;
@@ -375,9 +377,134 @@ public final class EncoderClassifier implements SplitObjective<LabelledBatch>, A
         return encoder;
     }
 
+    // ---- per-stage cost profile (dev.zoft.zo.plan) ----
+
+    /**
+     * The network as stages, in forward order: index 0 the embeddings, {@code 1..L} the layers,
+     * {@code L+1} the head (pooling, class vectors, loss). Split {@code s} puts stages {@code [0, s]}
+     * in block 1 and {@code [s+1, L+1]} in block 2.
+     */
+    public int numStages() {
+        return config.numLayers() + 2;
+    }
+
+    /**
+     * Forward FLOPs of every stage ({@link #numStages()} order) on a padded {@code batchSize × seqLen}
+     * batch, counted as {@link #block1Flops} and {@link #block2Flops} count them: 0 for the embeddings
+     * (gathers and a LayerNorm, not counted), {@link BertConfig#layerFlops} per layer, {@link #headFlops}
+     * for the head. For every split s, the stages {@code [0, s]} sum to {@code block1Flops} and the
+     * others to {@code block2Flops}.
+     */
+    public long[] stageFlops(int batchSize, int seqLen) {
+        return stageFlops(config, head.numClasses(), batchSize, seqLen);
+    }
+
+    /**
+     * {@link #stageFlops(int, int)} of a classifier over {@code config} with {@code numClasses}
+     * classes, without building one.
+     */
+    public static long[] stageFlops(BertConfig config, int numClasses, int batchSize, int seqLen) {
+        long layer = config.layerFlops(batchSize, seqLen);
+        long[] flops = new long[config.numLayers() + 2];
+        Arrays.fill(flops, 1, config.numLayers() + 1, layer);
+        flops[config.numLayers() + 1] = headFlops(config, numClasses, batchSize);
+        return flops;
+    }
+
+    /** Trainable parameters of every stage ({@link #numStages()} order), read from {@link #parameters()}. */
+    public long[] stageTrainableParameters() {
+        long[] counts = new long[numStages()];
+        for (ParameterView.Entry e : parameters.entries()) {
+            counts[stageOf(e.name(), config.numLayers())] += e.tensor().numel();
+        }
+        return counts;
+    }
+
+    /**
+     * Trainable parameters of every stage of a classifier that would be built with {@code config},
+     * {@code subset} and {@code numClasses} classes, from the checkpoint's expected tensor shapes
+     * (without loading a model): equal to {@link #stageTrainableParameters()} of that classifier.
+     */
+    public static long[] stageTrainableParameters(BertConfig config, TrainableSubset subset, int numClasses) {
+        if (numClasses < 2) {
+            throw new IllegalArgumentException("a classifier has at least 2 classes, got " + numClasses);
+        }
+        int layers = config.numLayers();
+        EncoderHyperparameters hp = new EncoderHyperparameters(config.vocabSize(),
+                config.hiddenSize(), layers, config.numHeads(), config.intermediateSize(), config.maxPositions(),
+                config.typeVocabSize(), config.layerNormEps(), "gelu");
+        long[] counts = new long[layers + 2];
+        for (String name : BertParameterNames.expected(layers)) {
+            if (subset.trains(name, layers)) {
+                long n = 1;
+                for (long d : BertParameterNames.expectedShape(name, hp)) {
+                    n = Math.multiplyExact(n, d);
+                }
+                counts[stageOf(name, layers)] += n;
+            }
+        }
+        counts[layers + 1] = (long) numClasses * config.hiddenSize();
+        return counts;
+    }
+
+    /**
+     * One forward and loss of {@code batch} at the current parameters, timed stage by stage
+     * ({@link #numStages()} order, wall seconds by {@link System#nanoTime}): the embeddings into a new
+     * hidden-state tensor, each layer in place, then pooling, head and loss. The same kernels and
+     * order as {@link #loss}, so the times are those of a real forward on this device; the first
+     * calls include JIT compilation (warm up before measuring).
+     */
+    public synchronized double[] stageSeconds(LabelledBatch batch) {
+        requireOpen();
+        EncoderBatch x = batch.tokens();
+        int layers = config.numLayers();
+        double[] seconds = new double[layers + 2];
+        try (Arena arena = Arena.ofShared()) {
+            long start = System.nanoTime();
+            Tensor hidden = model.embed(x, arena);
+            long t = System.nanoTime();
+            seconds[0] = (t - start) / 1e9;
+            for (int l = 0; l < layers; l++) {
+                model.runLayers(hidden, x, l, l + 1);
+                long u = System.nanoTime();
+                seconds[l + 1] = (u - t) / 1e9;
+                t = u;
+            }
+            ensureScratch(x.tokens(), x.batchSize());
+            Tensor pooled = pooledScratch.slice(0, x.batchSize());
+            model.meanPool(hidden, x, pooled);
+            double loss = ClassificationHead.meanCrossEntropy(headLogits(pooled), labelsWithin(batch));
+            seconds[layers + 1] = (System.nanoTime() - t) / 1e9;
+            if (Double.isNaN(loss)) {
+                throw new IllegalStateException("the timed forward gave a NaN loss");
+            }
+        }
+        return seconds;
+    }
+
+    /** The stage of a trainable tensor: 0 embeddings, 1 + i for layer i, L + 1 the head. */
+    private static int stageOf(String name, int layers) {
+        if (name.equals(ClassificationHead.PARAMETER_NAME)) {
+            return layers + 1;
+        }
+        if (name.startsWith("embeddings.")) {
+            return 0;
+        }
+        int layer = TrainableSubset.layerOf(name);
+        if (layer < 0 || layer >= layers) {
+            throw new IllegalArgumentException("parameter " + name + " belongs to no stage of a " + layers + "-layer encoder");
+        }
+        return layer + 1;
+    }
+
     /** {@code 2·B·classes·H}: the head's dot products. */
     public long headFlops(int batchSize) {
-        return 2L * batchSize * head.numClasses() * config.hiddenSize();
+        return headFlops(config, head.numClasses(), batchSize);
+    }
+
+    /** {@code 2·B·classes·H} for a head over {@code config} with {@code numClasses} classes. */
+    public static long headFlops(BertConfig config, int numClasses, int batchSize) {
+        return 2L * batchSize * numClasses * config.hiddenSize();
     }
 
     private boolean inBlock1(String name) {
