@@ -23,7 +23,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The shared-seed protocol of the existing engine ({@link Server}, {@link Client}, {@link SyncedModel},
@@ -33,12 +35,17 @@ import java.util.List;
  * (Li et al., "Achieving Dimension-Free Communication in Federated Learning via Zeroth-Order
  * Optimization", arXiv 2405.15861); with FedSPZO's estimator it is the paper's method. It departs
  * from DeComFL in one point: the aggregate weights clients by sample count (FedAvg), not uniformly.
+ *
+ * <p>With a direction-count schedule ({@link MethodSpec#schedule()}) round r's estimator is the one
+ * with {@link MethodSpec#directionsAt}{@code (r)} directions (P, or P2 for FedSPZO): the server checks
+ * round r's uploads against it and logs its updates, and clients replay a missed round r with it.
  */
 final class SharedSeedMethod<B> implements FederatedMethod<B> {
 
     private final MethodSpec spec;
     private final MethodContext<B> context;
-    private final Estimator estimator;
+    /** One estimator per direction count the schedule reaches (estimators keep scratch: reuse them). */
+    private final Map<Integer, Estimator> byCount = new HashMap<>();
     private final ScopedViews views;
     private final SyncedModel<B> model;
     private final Server server;
@@ -47,14 +54,19 @@ final class SharedSeedMethod<B> implements FederatedMethod<B> {
     SharedSeedMethod(MethodSpec spec, MethodContext<B> context) {
         this.spec = spec;
         this.context = context;
-        this.estimator = spec.estimator().create();
         this.views = ScopedViews.of(context.objective());
-        this.model = new SyncedModel<>(context.objective(), estimator, context.pool());
+        this.model = new SyncedModel<>(context.objective(), this::estimator, context.pool());
         this.server = new Server(context.clients(), context.perRound(), context.localSteps(), context.batchSize(),
-                context.schedule(), context.runSeed(), estimator, new WeightedMean(), RoundLog.inMemory(context.header()));
+                context.schedule(), context.runSeed(), this::estimator, new WeightedMean(),
+                RoundLog.inMemory(context.header()));
         for (int c = 0; c < context.clients(); c++) {
             clients.add(new Client<>(c, context.shards().get(c), context.batches(), model));
         }
+    }
+
+    /** The estimator of round {@code round}: the spec's, with that round's scheduled direction count. */
+    Estimator estimator(int round) {
+        return byCount.computeIfAbsent(spec.directionsAt(round), c -> spec.createEstimator(round));
     }
 
     @Override
@@ -83,11 +95,12 @@ final class SharedSeedMethod<B> implements FederatedMethod<B> {
         // A device with its own model replays every round it missed (the shared simulated model
         // may already hold them, so the cost is counted from the plan).
         for (RoundAggregate a : plan.missing()) {
-            for (Update u : a.updates(estimator)) {
+            for (Update u : a.updates(estimator(a.round()))) {
                 meter.sync(views.view(u.scope()).size());
             }
         }
         LocalRound local = clients.get(client).run(plan);
+        Estimator estimator = estimator(plan.round());
         for (int s = 0; s < plan.localSteps(); s++) {
             StepCosts.addStep(meter, estimator, views);
         }
