@@ -195,15 +195,15 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         List<Count> counts = counts(m, kind.isFedSpzo() ? "p2" : "p", 4, rounds);
         List<Double> ks = pooled ? numbers(m, "k", List.of((double) MethodSpec.DEFAULT_POOL)) : List.of(0.0);
         List<Double> eps = numbers(m, "eps", List.of(1e-3));
-        List<Double> clips = numbers(m, "clip", List.of(ZoSettings.NO_CLIP));
+        List<Double> clips = numbers(m, "clip", List.of((double) ZoSettings.NO_CLIP));
         List<Double> eps1s = m.has("eps1") ? numbers(m, "eps1", null) : null;
         List<Double> eps2s = m.has("eps2") ? numbers(m, "eps2", null) : null;
         List<Double> lr1s = numbers(m, "lr1", List.of(1.0));
         List<Double> lr2s = numbers(m, "lr2", List.of(1.0));
         List<Double> lrs = numbers(m, "lr", null);
         for (double c : clips) {
-            if (!(c > 0)) {
-                throw new IllegalArgumentException(where + ": clip must be positive, got " + c);
+            if (c != ZoSettings.NO_CLIP && (!(c > 0) || !Float.isFinite((float) c) || (float) c == 0)) {
+                throw new IllegalArgumentException(where + ": clip must be a positive float, got " + c);
             }
         }
         List<MethodSpec> specs = new ArrayList<>();
@@ -226,7 +226,7 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
                                             if (kind.isFedSpzo()) {
                                                 s = s.withScales(new BlockScales((float) e1, (float) e2, l1, l2));
                                             }
-                                            specs.add(s.withClip(c));
+                                            specs.add(s.withClip((float) c));
                                         }
                                     }
                                 }

@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param schedule the per-round direction count of P (baselines) or P2 (FedSPZO), or null for the
  *                 constant {@code p} / {@code p2}
  */
-public record MethodSpec(MethodKind kind, int p, int p2, int poolSize, float epsilon, BlockScales scales, double clip,
+public record MethodSpec(MethodKind kind, int p, int p2, int poolSize, float epsilon, BlockScales scales, float clip,
                          DirectionSchedule schedule) {
 
     /** FedKSeed's default pool size (the paper's K = 4096). */
@@ -76,7 +76,7 @@ public record MethodSpec(MethodKind kind, int p, int p2, int poolSize, float eps
     }
 
     /** This spec with clipping bound {@code bound}. */
-    public MethodSpec withClip(double bound) {
+    public MethodSpec withClip(float bound) {
         return new MethodSpec(kind, p, p2, poolSize, epsilon, scales, bound, schedule);
     }
 

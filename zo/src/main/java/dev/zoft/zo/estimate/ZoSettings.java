@@ -12,12 +12,13 @@ import java.util.Objects;
  * @param clip         loss-difference clipping: every projected-gradient scalar {@code g = (L⁺ − L⁻)/2ε}
  *                     is clamped to {@code [−clip, clip]} before it is used or reported (so what a
  *                     federated client uploads and what is replayed is the clamped value);
- *                     {@link Double#POSITIVE_INFINITY} (the default) turns it off
+ *                     {@link #NO_CLIP} (the default) turns it off. A float, so that a scalar rounded to
+ *                     float for upload stays within the bound (rounding is monotone)
  */
-public record ZoSettings(float epsilon, Distribution distribution, RestoreMode restore, double clip) {
+public record ZoSettings(float epsilon, Distribution distribution, RestoreMode restore, float clip) {
 
     /** The value of {@link #clip()} that turns clipping off. */
-    public static final double NO_CLIP = Double.POSITIVE_INFINITY;
+    public static final float NO_CLIP = Float.POSITIVE_INFINITY;
 
     public ZoSettings {
         if (!(epsilon > 0) || !Float.isFinite(epsilon) || !Float.isFinite(2 * epsilon)) {
@@ -55,7 +56,7 @@ public record ZoSettings(float epsilon, Distribution distribution, RestoreMode r
     }
 
     /** These settings with clipping bound {@code bound} ({@link #NO_CLIP} for none). */
-    public ZoSettings withClip(double bound) {
+    public ZoSettings withClip(float bound) {
         return new ZoSettings(epsilon, distribution, restore, bound);
     }
 

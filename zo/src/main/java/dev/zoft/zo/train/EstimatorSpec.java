@@ -103,7 +103,7 @@ public record EstimatorSpec(Method method, int p1, int p2, float epsilon, Distri
      *
      * @throws IllegalArgumentException for a bad bound, or block scales other than uniform on MeZO
      */
-    public Estimator create(double clip, BlockScales scales) {
+    public Estimator create(float clip, BlockScales scales) {
         Objects.requireNonNull(scales, "scales");
         ZoSettings s = settings().withClip(clip);
         return switch (method) {
@@ -119,10 +119,10 @@ public record EstimatorSpec(Method method, int p1, int p2, float epsilon, Distri
     }
 
     /**
-     * {@link #describe()} followed by the knobs of {@link #create(double, BlockScales)} that differ
+     * {@link #describe()} followed by the knobs of {@link #create(float, BlockScales)} that differ
      * from their defaults, e.g. {@code ... eps1=0.01 eps2=0.001 lr1=0.5 lr2=1 clip=100}.
      */
-    public String describe(double clip, BlockScales scales) {
+    public String describe(float clip, BlockScales scales) {
         return describe() + knobs(epsilon, clip, scales);
     }
 
@@ -131,7 +131,7 @@ public record EstimatorSpec(Method method, int p1, int p2, float epsilon, Distri
      * (empty for the defaults): {@code " eps1=… eps2=… lr1=… lr2=…"} unless the scales are uniform at
      * {@code epsilon}, then {@code " clip=…"} if clipping is on.
      */
-    public static String knobs(float epsilon, double clip, BlockScales scales) {
+    public static String knobs(float epsilon, float clip, BlockScales scales) {
         StringBuilder b = new StringBuilder();
         if (!scales.isUniform(epsilon)) {
             b.append(" eps1=").append(scales.eps1()).append(" eps2=").append(scales.eps2())
