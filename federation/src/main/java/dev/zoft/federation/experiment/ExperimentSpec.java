@@ -212,24 +212,18 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
                 for (double k : ks) {
                     for (double e : eps) {
                         float epsilon = (float) e;
-                        for (double e1 : eps1s == null ? List.of((double) epsilon) : eps1s) {
-                            for (double e2 : eps2s == null ? List.of((double) epsilon) : eps2s) {
-                                for (double l1 : lr1s) {
-                                    for (double l2 : lr2s) {
-                                        for (double c : clips) {
-                                            MethodSpec s = kind.isFedSpzo()
-                                                    ? new MethodSpec(kind, whole(p, "p1"), count.value(), 0, epsilon)
-                                                    : new MethodSpec(kind, count.value(), 1, whole(k, "k"), epsilon);
-                                            if (count.schedule() != null) {
-                                                s = s.withSchedule(count.schedule());
-                                            }
-                                            if (kind.isFedSpzo()) {
-                                                s = s.withScales(new BlockScales((float) e1, (float) e2, l1, l2));
-                                            }
-                                            specs.add(s.withClip((float) c));
-                                        }
-                                    }
-                                }
+                        MethodSpec base = kind.isFedSpzo()
+                                ? new MethodSpec(kind, whole(p, "p1"), count.value(), 0, epsilon)
+                                : new MethodSpec(kind, count.value(), 1, whole(k, "k"), epsilon);
+                        if (count.schedule() != null) {
+                            base = base.withSchedule(count.schedule());
+                        }
+                        List<BlockScales> scales = kind.isFedSpzo()
+                                ? scales(eps1s == null ? List.of(e) : eps1s, eps2s == null ? List.of(e) : eps2s, lr1s, lr2s)
+                                : List.of(base.scales());
+                        for (BlockScales b : scales) {
+                            for (double c : clips) {
+                                specs.add(base.withScales(b).withClip((float) c));
                             }
                         }
                     }
@@ -242,6 +236,21 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
             }
         }
         return new MethodGrid(List.copyOf(specs), List.copyOf(lrs));
+    }
+
+    /** Every combination of the per-block axes, in order ε1, ε2, λ1, λ2. */
+    private static List<BlockScales> scales(List<Double> eps1s, List<Double> eps2s, List<Double> lr1s, List<Double> lr2s) {
+        List<BlockScales> out = new ArrayList<>();
+        for (double e1 : eps1s) {
+            for (double e2 : eps2s) {
+                for (double l1 : lr1s) {
+                    for (double l2 : lr2s) {
+                        out.add(new BlockScales((float) e1, (float) e2, l1, l2));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** A direction count of the grid: a constant, or a schedule (then {@code value} is round 1's). */
