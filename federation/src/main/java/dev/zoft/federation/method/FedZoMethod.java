@@ -34,17 +34,19 @@ import java.util.List;
  */
 final class FedZoMethod<B> extends DirectionMethod<B> {
 
-    /** One MeZO estimator per direction count the schedule reaches (with the spec's clipping). */
-    private final java.util.Map<Integer, Estimator> byCount = new java.util.HashMap<>();
+    /** Each round's MeZO estimator (its scheduled P, the spec's clipping), the open round's kept. */
+    private final RoundEstimators estimators;
     private final List<MethodMessages.RoundUpdates> history = new ArrayList<>();
 
     FedZoMethod(MethodSpec spec, MethodContext<B> context) {
         super(spec, context, false);
+        this.estimators = new RoundEstimators(spec);
     }
 
-    /** The local estimator of round {@code round}: MeZO with that round's P and the spec's clipping. */
-    private Estimator estimator(int round) {
-        return byCount.computeIfAbsent(spec.directionsAt(round), c -> spec.createEstimator(round));
+    @Override
+    public void startRound(int round, long seed, double lr, int[] clients) {
+        super.startRound(round, seed, lr, clients);
+        estimators.pin(round);
     }
 
     /** Client c's step-s seed in the round seeded {@code roundSeed}. */
@@ -73,7 +75,7 @@ final class FedZoMethod<B> extends DirectionMethod<B> {
         MethodMessages.Header h = plan.header();
         int steps = h.localSteps();
         int p = spec.directionsAt(h.round());
-        Estimator estimator = estimator(h.round());
+        Estimator estimator = estimators.apply(h.round());
         int[][] picks = BatchSampler.sample(context.shards().get(client).size(), h.batchSize(), steps,
                 FederationSeeds.batches(h.roundSeed(), client));
         long[] seeds = new long[steps * p];

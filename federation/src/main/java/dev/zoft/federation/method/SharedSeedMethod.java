@@ -23,9 +23,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The shared-seed protocol of the existing engine ({@link Server}, {@link Client}, {@link SyncedModel},
@@ -44,8 +42,8 @@ final class SharedSeedMethod<B> implements FederatedMethod<B> {
 
     private final MethodSpec spec;
     private final MethodContext<B> context;
-    /** One estimator per direction count the schedule reaches (estimators keep scratch: reuse them). */
-    private final Map<Integer, Estimator> byCount = new HashMap<>();
+    /** Each round's estimator (its scheduled direction count), the open round's kept. */
+    private final RoundEstimators estimators;
     private final ScopedViews views;
     private final SyncedModel<B> model;
     private final Server server;
@@ -54,19 +52,15 @@ final class SharedSeedMethod<B> implements FederatedMethod<B> {
     SharedSeedMethod(MethodSpec spec, MethodContext<B> context) {
         this.spec = spec;
         this.context = context;
+        this.estimators = new RoundEstimators(spec);
         this.views = ScopedViews.of(context.objective());
-        this.model = new SyncedModel<>(context.objective(), this::estimator, context.pool());
+        this.model = new SyncedModel<>(context.objective(), estimators, context.pool());
         this.server = new Server(context.clients(), context.perRound(), context.localSteps(), context.batchSize(),
-                context.schedule(), context.runSeed(), this::estimator, new WeightedMean(),
+                context.schedule(), context.runSeed(), estimators, new WeightedMean(),
                 RoundLog.inMemory(context.header()));
         for (int c = 0; c < context.clients(); c++) {
             clients.add(new Client<>(c, context.shards().get(c), context.batches(), model));
         }
-    }
-
-    /** The estimator of round {@code round}: the spec's, with that round's scheduled direction count. */
-    Estimator estimator(int round) {
-        return byCount.computeIfAbsent(spec.directionsAt(round), c -> spec.createEstimator(round));
     }
 
     @Override
@@ -76,6 +70,7 @@ final class SharedSeedMethod<B> implements FederatedMethod<B> {
 
     @Override
     public void startRound(int round, long roundSeed, double learningRate, int[] chosen) {
+        estimators.pin(round);
         Server.OpenRound open = server.startRound();
         // The server derives the same round from the same run seed: a mismatch is a bug, not bad input.
         if (open.round() != round || open.roundSeed() != roundSeed || !Arrays.equals(open.clients(), chosen)
@@ -95,12 +90,12 @@ final class SharedSeedMethod<B> implements FederatedMethod<B> {
         // A device with its own model replays every round it missed (the shared simulated model
         // may already hold them, so the cost is counted from the plan).
         for (RoundAggregate a : plan.missing()) {
-            for (Update u : a.updates(estimator(a.round()))) {
+            for (Update u : a.updates(estimators.apply(a.round()))) {
                 meter.sync(views.view(u.scope()).size());
             }
         }
         LocalRound local = clients.get(client).run(plan);
-        Estimator estimator = estimator(plan.round());
+        Estimator estimator = estimators.apply(plan.round());
         for (int s = 0; s < plan.localSteps(); s++) {
             StepCosts.addStep(meter, estimator, views);
         }

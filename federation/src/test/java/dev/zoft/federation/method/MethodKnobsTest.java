@@ -150,4 +150,18 @@ class MethodKnobsTest {
             }
         }
     }
+
+    @Test
+    void onlyTheOpenRoundsEstimatorIsKept() {
+        MethodSpec spec = MethodSpec.of(MethodKind.DECOMFL, 1, 1, EPS)
+                .withSchedule(DirectionSchedule.piecewise(new int[] {1, 3}, new int[] {1, 2}));
+        RoundEstimators e = new RoundEstimators(spec);
+        assertTrue(e.apply(1) == e.apply(2), "rounds with the open round's count share its estimator (and its snapshot)");
+        assertTrue(e.apply(3) != e.apply(3), "another count: a fresh estimator for its updates, nothing kept");
+        assertEquals(2, e.apply(3).scalarsPerStep());
+        e.pin(3);
+        assertTrue(e.apply(3) == e.apply(4));
+        assertTrue(e.apply(1) != e.apply(1));
+        assertEquals(1, e.apply(1).scalarsPerStep());
+    }
 }
