@@ -47,7 +47,10 @@ import java.util.Objects;
  *       one scalar per pair, as without the knobs), and block b's updates use {@code g_jk·(ε/ε_b)}:
  *       {@code θ1 −= coefficient(λ1·η, (ε/ε1)·Σ_k g_jk, P1·P2)·z1_j},
  *       {@code θ2 −= coefficient(λ2·η, (ε/ε2)·Σ_j g_jk, P1·P2)·z2_k}, in double then rounded to
- *       float once; with ε_b = ε and λ_b = 1 the factors are exactly 1.</li>
+ *       float once; with ε_b = ε and λ_b = 1 the factors are exactly 1. The estimate stays
+ *       unbiased for any ε1/ε2, but block b's variance carries the other block's directional term
+ *       scaled by {@code (ε_other/ε_b)²}: very unequal ε make the smaller-ε block noisy. Nested
+ *       scalars (and a clipping bound on them) are in units of {@code D/ε}.</li>
  * </ul>
  * Clipping ({@link ZoSettings#clip()}) applies to the reported scalars g (before the sums), so what
  * {@link #updates} receives from a federation's aggregate rebuilds exactly what the step applied.
