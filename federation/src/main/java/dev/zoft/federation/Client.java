@@ -102,7 +102,7 @@ public final class Client<B> {
         try {
             for (int s = 0; s < steps; s++) {
                 B batch = batches.batch(shard, picks[s]);
-                StepResult r = model.estimator().step(model.objective(), batch, Seeds.step(plan.roundSeed(), s),
+                StepResult r = model.estimator(plan.round()).step(model.objective(), batch, Seeds.step(plan.roundSeed(), s),
                         plan.learningRate(), model.pool());
                 scalars[s] = r.projectedGradients();
                 for (double l : r.losses()) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * The federation's coordinator. It owns the rounds: round r picks {@code perRound} of the
@@ -49,6 +50,8 @@ public final class Server {
     private final LearningRate schedule;
     private final long runSeed;
     private final Estimator estimator;
+    /** The estimator of each round (a direction-count schedule may change it); round 1's is {@link #estimator}. */
+    private final IntFunction<Estimator> estimators;
     private final Aggregator aggregator;
     private final RoundLog log;
     /** For every client, the last round whose aggregate it has been sent (0 = none). */
@@ -71,6 +74,16 @@ public final class Server {
      */
     public Server(int clients, int perRound, int localSteps, int batchSize, LearningRate schedule, long runSeed,
                   Estimator estimator, Aggregator aggregator, RoundLog log) {
+        this(clients, perRound, localSteps, batchSize, schedule, runSeed, constant(estimator), aggregator, log);
+    }
+
+    /**
+     * A server whose estimator may change with the round (a direction-count schedule): round r's
+     * uploads are checked against, and its aggregate turned into updates by,
+     * {@code estimators.apply(r)}, which must be a function of r alone (every client derives the same).
+     */
+    public Server(int clients, int perRound, int localSteps, int batchSize, LearningRate schedule, long runSeed,
+                  IntFunction<Estimator> estimators, Aggregator aggregator, RoundLog log) {
         if (clients < 1 || perRound < 1 || perRound > clients) {
             throw new IllegalArgumentException("need 1 ≤ clients per round ≤ clients, got " + perRound + " of " + clients);
         }
@@ -83,7 +96,8 @@ public final class Server {
         this.batchSize = batchSize;
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.runSeed = runSeed;
-        this.estimator = Objects.requireNonNull(estimator, "estimator");
+        this.estimators = Objects.requireNonNull(estimators, "estimators");
+        this.estimator = Objects.requireNonNull(estimators.apply(1), "estimator of round 1");
         this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
         this.log = Objects.requireNonNull(log, "log");
         if (log.rounds() != 0) {
@@ -114,6 +128,7 @@ public final class Server {
         this.schedule = shape.schedule;
         this.runSeed = shape.runSeed;
         this.estimator = shape.estimator;
+        this.estimators = shape.estimators;
         this.aggregator = shape.aggregator;
         this.log = log;
         this.sentThrough = new int[clients];
@@ -149,8 +164,19 @@ public final class Server {
         return log;
     }
 
+    /** The estimator of round 1 (of every round unless a schedule changes it: see {@link #estimator(int)}). */
     public Estimator estimator() {
         return estimator;
+    }
+
+    /** The estimator of round {@code round}. */
+    public Estimator estimator(int round) {
+        return estimators.apply(round);
+    }
+
+    private static IntFunction<Estimator> constant(Estimator e) {
+        Objects.requireNonNull(e, "estimator");
+        return r -> e;
     }
 
     /** The round in progress, or null. */
@@ -265,9 +291,10 @@ public final class Server {
             throw new ProtocolException("client " + upload.clientId() + " already uploaded for round " + open.round());
         }
         StepScalars s = upload.scalars();
-        if (s.steps() != localSteps || s.perStep() != estimator.scalarsPerStep()) {
+        int perStep = estimators.apply(open.round()).scalarsPerStep();
+        if (s.steps() != localSteps || s.perStep() != perStep) {
             throw new ProtocolException("client " + upload.clientId() + " uploaded " + s.steps() + " × " + s.perStep()
-                    + " scalars, round " + open.round() + " expects " + localSteps + " × " + estimator.scalarsPerStep());
+                    + " scalars, round " + open.round() + " expects " + localSteps + " × " + perStep);
         }
         uploads.put(upload.clientId(), upload);
     }
@@ -312,7 +339,8 @@ public final class Server {
         int[] uploaders = uploads.keySet().stream().mapToInt(Integer::intValue).toArray();
         StepScalars aggregated = aggregator.aggregate(ordered);
         RoundAggregate aggregate = new RoundAggregate(open.round(), open.roundSeed(), open.learningRate(), aggregated);
-        RoundRecord record = new RoundRecord(aggregate, uploaders, aggregator.weights(ordered), aggregate.updates(estimator));
+        RoundRecord record = new RoundRecord(aggregate, uploaders, aggregator.weights(ordered),
+                aggregate.updates(estimators.apply(open.round())));
         log.append(record);
         open = null;
         uploads.clear();

@@ -9,6 +9,7 @@ import dev.zoft.zo.params.ScopedViews;
 import dev.zoft.zo.params.Snapshot;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * A model a client computes with, and the last round of the global model it holds: after
@@ -31,6 +32,8 @@ public final class SyncedModel<B> implements AutoCloseable {
 
     private final SplitObjective<B> objective;
     private final Estimator estimator;
+    /** The estimator of each round (a direction-count schedule may change it); round 1's is {@link #estimator}. */
+    private final IntFunction<Estimator> estimators;
     private final WorkerPool pool;
     private final ScopedViews views;
     private final Perturbation perturbation;
@@ -46,8 +49,18 @@ public final class SyncedModel<B> implements AutoCloseable {
      * @param pool      runs the perturbation passes and copies
      */
     public SyncedModel(SplitObjective<B> objective, Estimator estimator, WorkerPool pool) {
+        this(objective, constant(estimator), pool);
+    }
+
+    /**
+     * A model holding the base weights whose rounds may use different estimators (a direction-count
+     * schedule): round r's aggregate is replayed with {@code estimators.apply(r)}, a function of r
+     * alone. The law of z is round 1's (a schedule changes counts, not the law).
+     */
+    public SyncedModel(SplitObjective<B> objective, IntFunction<Estimator> estimators, WorkerPool pool) {
         this.objective = Objects.requireNonNull(objective, "objective");
-        this.estimator = Objects.requireNonNull(estimator, "estimator");
+        this.estimators = Objects.requireNonNull(estimators, "estimators");
+        this.estimator = Objects.requireNonNull(estimators.apply(1), "estimator of round 1");
         this.pool = Objects.requireNonNull(pool, "pool");
         this.views = ScopedViews.of(objective);
         this.perturbation = new Perturbation(estimator.settings().distribution(), pool);
@@ -62,8 +75,19 @@ public final class SyncedModel<B> implements AutoCloseable {
         return objective;
     }
 
+    /** The estimator of round 1 (of every round unless a schedule changes it: see {@link #estimator(int)}). */
     public Estimator estimator() {
         return estimator;
+    }
+
+    /** The estimator of round {@code round}. */
+    public Estimator estimator(int round) {
+        return estimators.apply(round);
+    }
+
+    private static IntFunction<Estimator> constant(Estimator e) {
+        Objects.requireNonNull(e, "estimator");
+        return r -> e;
     }
 
     public WorkerPool pool() {
@@ -89,7 +113,7 @@ public final class SyncedModel<B> implements AutoCloseable {
                 throw new IllegalArgumentException("model holds round " + syncedRound + ", cannot apply round " + a.round()
                         + " before round " + (syncedRound + 1));
             }
-            perturbation.applyAll(a.updates(estimator), views);
+            perturbation.applyAll(a.updates(estimators.apply(a.round())), views);
             syncedRound = a.round();
             applied++;
         }

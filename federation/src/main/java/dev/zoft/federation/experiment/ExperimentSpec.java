@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zoft.federation.SimulationConfig;
+import dev.zoft.federation.method.DirectionSchedule;
 import dev.zoft.federation.method.MethodKind;
 import dev.zoft.federation.method.MethodSimulation;
 import dev.zoft.federation.method.MethodSpec;
 import dev.zoft.transformer.bert.MiniLm;
+import dev.zoft.zo.estimate.BlockScales;
 import dev.zoft.zo.estimate.FedSpzo;
+import dev.zoft.zo.estimate.ZoSettings;
 import dev.zoft.zo.plan.Budget;
 import dev.zoft.zo.plan.LayerProfile;
 import dev.zoft.zo.plan.PlanConstraints;
@@ -42,7 +45,6 @@ import java.util.Set;
  *                   "alpha": [0.5], "evalEvery": 5, "devSize": 0, "maxTokens": 64 },
  *                   // optional, with "lrDecay": false: "maxFlops": 2e13, "evalEveryFlops": 5e12
  *   "training": { "trainable": "top-1", "split": "auto", "lrDecay": true },
- *                                          // or "split": "budget", "budget": { "flopsPerStep": 2e10 } (below)
  *   "seeds": [1, 2, 3],
  *   "budgetFlops": 1e13,                   // optional: the table's fixed FLOP budget (default: the
  *                                          // smallest total any cell spent)
@@ -57,6 +59,20 @@ import java.util.Set;
  * {@code p} (directions per step; for FedSPZO {@code p1}), {@code p2} (FedSPZO), {@code k} (FedKSeed pool,
  * default 4096), {@code eps} (default 1e-3), {@code lr} (required). Unknown keys are errors, so a typo
  * never silently runs the default.
+ *
+ * <p>Beyond the paper (every one optional; absent = the paper's setting, bit for bit):
+ * <ul>
+ *   <li>{@code clip} (every method): scalars {@code (L⁺ − L⁻)/2ε} clamped to [−clip, clip] before
+ *       they are used or uploaded;</li>
+ *   <li>{@code eps1}, {@code eps2} (FedSPZO; default {@code eps}): block 1's and block 2's ε;
+ *       {@code lr1}, {@code lr2} (FedSPZO; default 1): factors on η for block 1 and block 2
+ *       (see {@code FedSpzo} for what the nested estimate is with two ε);</li>
+ *   <li>a direction-count schedule in place of a number for {@code p} (baselines) or {@code p2}
+ *       (FedSPZO): {@code {"from": 2, "to": 8}}, linear over the run's rounds, rounded, or
+ *       {@code {"rounds": [1, 50], "counts": [2, 4]}}, piecewise constant from each start round
+ *       ({@link DirectionSchedule}).</li>
+ * </ul>
+ * A field the method does not take is an error. Each of these fields may also be a list (a grid axis).
  *
  * <p><b>Budget-driven split.</b> {@code "split": "budget"} with {@code "budget": {"flopsPerStep": X}}
  * (or {@code flopsPerRound}, {@code secondsPerStep}, {@code secondsPerRound}; optional {@code maxP1},
@@ -96,7 +112,11 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
     private static final Set<String> TRAINING = Set.of("trainable", "split", "lrDecay", "budget");
     private static final Set<String> BUDGET = Set.of("flopsPerStep", "flopsPerRound", "secondsPerStep", "secondsPerRound",
             "maxP1", "maxP2", "minBlock2Share", "allowFrozenBlock1");
-    private static final Set<String> METHOD = Set.of("method", "p", "p1", "p2", "k", "eps", "lr");
+    private static final Set<String> METHOD = Set.of("method", "p", "p1", "p2", "k", "eps", "lr",
+            "eps1", "eps2", "lr1", "lr2", "clip");
+    private static final Set<String> FEDSPZO_ONLY = Set.of("eps1", "eps2", "lr1", "lr2");
+    private static final Set<String> LINEAR = Set.of("from", "to");
+    private static final Set<String> PIECEWISE = Set.of("rounds", "counts");
 
     /** Reads and validates a spec file. */
     public static ExperimentSpec read(Path file) throws IOException {
@@ -171,7 +191,7 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         List<MethodGrid> methods = new ArrayList<>();
         int i = 0;
         for (JsonNode m : top.get("methods")) {
-            methods.add(method(object(m, "methods[" + i + "]", METHOD), i, plans));
+            methods.add(method(object(m, "methods[" + i + "]", METHOD), i, base.rounds(), plans));
             i++;
         }
         double budget = top.has("budgetFlops") ? number(top.get("budgetFlops"), "budgetFlops") : Double.NaN;
@@ -199,7 +219,7 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         return (long) v;
     }
 
-    private static MethodGrid method(ObjectNode m, int index, Map<MethodKind, SplitPlan> plans) {
+    private static MethodGrid method(ObjectNode m, int index, int rounds, Map<MethodKind, SplitPlan> plans) {
         String where = "methods[" + index + "]";
         if (!m.has("method")) {
             throw new IllegalArgumentException(where + " has no 'method'");
@@ -211,6 +231,12 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         if (!kind.isFedSpzo() && (m.has("p1") || m.has("p2"))) {
             throw new IllegalArgumentException(where + ": " + kind.specName() + " takes p, not p1/p2");
         }
+        for (String key : FEDSPZO_ONLY) {
+            if (!kind.isFedSpzo() && m.has(key)) {
+                throw new IllegalArgumentException(where + ": " + kind.specName() + " has one block; '" + key
+                        + "' is FedSPZO's (eps1, eps2, lr1, lr2)");
+            }
+        }
         boolean pooled = kind == MethodKind.FEDKSEED || kind == MethodKind.FEDKSEED_PRO;
         if (!pooled && m.has("k")) {
             throw new IllegalArgumentException(where + ": " + kind.specName() + " has no seed pool 'k'");
@@ -218,25 +244,50 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         if (!m.has("lr")) {
             throw new IllegalArgumentException(where + " has no 'lr'");
         }
-        List<Double> ps = numbers(m, kind.isFedSpzo() ? "p1" : "p", List.of(kind.isFedSpzo() ? 1.0 : 4.0));
-        List<Double> p2s = kind.isFedSpzo() ? numbers(m, "p2", List.of(4.0)) : List.of(1.0);
+        // The scheduled count is P for the baselines and P2 for FedSPZO; P1 is always a number.
+        List<Double> ps = kind.isFedSpzo() ? numbers(m, "p1", List.of(1.0)) : List.of(0.0);
+        List<Count> counts = counts(m, kind.isFedSpzo() ? "p2" : "p", 4, rounds);
         if (kind.isFedSpzo() && plans != null) {
             if (m.has("p1") || m.has("p2")) {
                 throw new IllegalArgumentException(where + ": with \"split\": \"budget\" the plan sets FedSPZO's p1 and p2; remove them");
             }
             SplitPlan plan = plans.get(kind);
             ps = List.of((double) plan.p1());
-            p2s = List.of((double) plan.p2());
+            counts = List.of(new Count(plan.p2(), null));
         }
         List<Double> ks = pooled ? numbers(m, "k", List.of((double) MethodSpec.DEFAULT_POOL)) : List.of(0.0);
         List<Double> eps = numbers(m, "eps", List.of(1e-3));
+        List<Double> clips = numbers(m, "clip", List.of((double) ZoSettings.NO_CLIP));
+        List<Double> eps1s = m.has("eps1") ? numbers(m, "eps1", null) : null;
+        List<Double> eps2s = m.has("eps2") ? numbers(m, "eps2", null) : null;
+        List<Double> lr1s = numbers(m, "lr1", List.of(1.0));
+        List<Double> lr2s = numbers(m, "lr2", List.of(1.0));
         List<Double> lrs = numbers(m, "lr", null);
+        for (double c : clips) {
+            if (c != ZoSettings.NO_CLIP && (!(c > 0) || !Float.isFinite((float) c) || (float) c == 0)) {
+                throw new IllegalArgumentException(where + ": clip must be a positive float, got " + c);
+            }
+        }
         List<MethodSpec> specs = new ArrayList<>();
         for (double p : ps) {
-            for (double p2 : p2s) {
+            for (Count count : counts) {
                 for (double k : ks) {
                     for (double e : eps) {
-                        specs.add(new MethodSpec(kind, whole(p, "p"), whole(p2, "p2"), whole(k, "k"), (float) e));
+                        float epsilon = (float) e;
+                        MethodSpec base = kind.isFedSpzo()
+                                ? new MethodSpec(kind, whole(p, "p1"), count.value(), 0, epsilon)
+                                : new MethodSpec(kind, count.value(), 1, whole(k, "k"), epsilon);
+                        if (count.schedule() != null) {
+                            base = base.withSchedule(count.schedule());
+                        }
+                        List<BlockScales> scales = kind.isFedSpzo()
+                                ? scales(eps1s == null ? List.of(e) : eps1s, eps2s == null ? List.of(e) : eps2s, lr1s, lr2s)
+                                : List.of(base.scales());
+                        for (BlockScales b : scales) {
+                            for (double c : clips) {
+                                specs.add(base.withScales(b).withClip((float) c));
+                            }
+                        }
                     }
                 }
             }
@@ -305,6 +356,72 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
 
     private static FedSpzo.Variant variant(MethodKind kind) {
         return kind == MethodKind.FEDSPZO_DECOUPLED ? FedSpzo.Variant.DECOUPLED : FedSpzo.Variant.NESTED;
+    }
+
+    /** Every combination of the per-block axes, in order ε1, ε2, λ1, λ2. */
+    private static List<BlockScales> scales(List<Double> eps1s, List<Double> eps2s, List<Double> lr1s, List<Double> lr2s) {
+        List<BlockScales> out = new ArrayList<>();
+        for (double e1 : eps1s) {
+            for (double e2 : eps2s) {
+                for (double l1 : lr1s) {
+                    for (double l2 : lr2s) {
+                        out.add(new BlockScales((float) e1, (float) e2, l1, l2));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A direction count of the grid: a constant, or a schedule (then {@code value} is round 1's). */
+    private record Count(int value, DirectionSchedule schedule) {
+    }
+
+    /** A count axis: numbers and schedule objects, alone or in a list. */
+    private static List<Count> counts(ObjectNode n, String key, int dflt, int rounds) {
+        if (!n.has(key)) {
+            return List.of(new Count(dflt, null));
+        }
+        JsonNode v = n.get(key);
+        if (v.isArray() && v.isEmpty()) {
+            throw new IllegalArgumentException("'" + key + "' is an empty list");
+        }
+        List<Count> out = new ArrayList<>();
+        for (JsonNode x : v.isArray() ? v : List.of(v)) {
+            if (x.isObject()) {
+                DirectionSchedule s = schedule((ObjectNode) x, key, rounds);
+                out.add(new Count(s.at(1), s));
+            } else {
+                out.add(new Count(whole(number(x, key), key), null));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code {"from": a, "to": b}} (linear over the run's rounds) or {@code {"rounds": [..], "counts": [..]}}. */
+    private static DirectionSchedule schedule(ObjectNode o, String key, int rounds) {
+        String what = "the schedule of '" + key + "'";
+        if (o.has("from") || o.has("to")) {
+            object(o, what, LINEAR);
+            if (!o.has("from") || !o.has("to")) {
+                throw new IllegalArgumentException(what + " needs both 'from' and 'to'");
+            }
+            return DirectionSchedule.linear(integer(o, "from", 0), integer(o, "to", 0), rounds);
+        }
+        object(o, what, PIECEWISE);
+        if (!o.has("rounds") || !o.has("counts")) {
+            throw new IllegalArgumentException(what + " needs 'from' and 'to', or 'rounds' and 'counts'");
+        }
+        return DirectionSchedule.piecewise(ints(o, "rounds"), ints(o, "counts"));
+    }
+
+    private static int[] ints(ObjectNode o, String key) {
+        List<Double> v = numbers(o, key, null);
+        int[] out = new int[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = whole(v.get(i), key);
+        }
+        return out;
     }
 
     private static int whole(double v, String field) {

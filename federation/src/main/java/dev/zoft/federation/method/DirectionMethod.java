@@ -3,6 +3,8 @@ package dev.zoft.federation.method;
 import dev.zoft.federation.cost.CostMeter;
 import dev.zoft.federation.protocol.ProtocolException;
 import dev.zoft.zo.SplitObjective;
+import dev.zoft.zo.estimate.RestoreMode;
+import dev.zoft.zo.estimate.ZoSettings;
 import dev.zoft.zo.params.Perturbation;
 import dev.zoft.zo.params.ScopedViews;
 import dev.zoft.zo.params.Snapshot;
@@ -28,6 +30,8 @@ abstract class DirectionMethod<B> implements FederatedMethod<B> {
     final ScopedViews views;
     final Perturbation perturbation;
     final float epsilon;
+    /** ε, the law of z and the clipping bound of the SPSA steps (the same rule as the estimators'). */
+    private final ZoSettings settings;
     private final boolean pooled;
     private Snapshot roundStart;
     private Snapshot stepSnapshot;
@@ -47,6 +51,7 @@ abstract class DirectionMethod<B> implements FederatedMethod<B> {
         this.views = ScopedViews.of(context.objective());
         this.perturbation = new Perturbation(spec.estimator().distribution(), context.pool());
         this.epsilon = spec.epsilon();
+        this.settings = new ZoSettings(epsilon, perturbation.distribution(), RestoreMode.SNAPSHOT, spec.clip());
         this.pooled = pooled;
         this.sentThrough = new int[context.clients()];
     }
@@ -119,9 +124,10 @@ abstract class DirectionMethod<B> implements FederatedMethod<B> {
         if (uploads.containsKey(u.client())) {
             throw new ProtocolException("client " + u.client() + " already uploaded for round " + openRound);
         }
-        if (u.steps() != context.localSteps() || u.perStep() != spec.p()) {
+        int perStep = spec.directionsAt(openRound);
+        if (u.steps() != context.localSteps() || u.perStep() != perStep) {
             throw new ProtocolException("client " + u.client() + " uploaded " + u.steps() + " × " + u.perStep()
-                    + " pairs, round " + openRound + " expects " + context.localSteps() + " × " + spec.p());
+                    + " pairs, round " + openRound + " expects " + context.localSteps() + " × " + perStep);
         }
         if (u.sampleCount() != context.shards().get(u.client()).size()) {
             throw new ProtocolException("client " + u.client() + " claims " + u.sampleCount() + " examples, it holds "
@@ -161,7 +167,8 @@ abstract class DirectionMethod<B> implements FederatedMethod<B> {
 
     /**
      * One SPSA step over the directions {@code seeds} (all trainable parameters), central differences,
-     * exact restores from a snapshot: {@code g_p = (L(θ + εz_p) − L(θ − εz_p)) / 2ε}, then
+     * exact restores from a snapshot: {@code g_p = (L(θ + εz_p) − L(θ − εz_p)) / 2ε} (clamped to
+     * {@code [−clip, clip]} when the spec clips), then
      * {@code θ += coefficient(η, g_p, P)·z_p} for p in order (the same arithmetic as MeZO's updates).
      *
      * @return the P scalars g_p and, appended, the mean of the 2P losses
@@ -190,7 +197,7 @@ abstract class DirectionMethod<B> implements FederatedMethod<B> {
                 throw new IllegalStateException("the loss is not finite (" + plus + ", " + minus
                         + "); perturbation undone, no update applied (lower ε or the learning rate)");
             }
-            out[i] = (plus - minus) / (2.0 * epsilon);
+            out[i] = settings.clip((plus - minus) / (2.0 * epsilon));
             lossSum += plus + minus;
         }
         for (int i = 0; i < p; i++) {

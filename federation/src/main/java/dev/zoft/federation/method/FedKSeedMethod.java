@@ -141,7 +141,7 @@ final class FedKSeedMethod<B> extends DirectionMethod<B> {
         participated[client] = true;
         MethodMessages.Header h = plan.header();
         int steps = h.localSteps();
-        int p = spec.p();
+        int p = spec.directionsAt(h.round());
         int[][] picks = BatchSampler.sample(context.shards().get(client).size(), h.batchSize(), steps,
                 FederationSeeds.batches(h.roundSeed(), client));
         int[][] chosenIdx = sample(h.roundSeed(), client, steps, p, abs);
@@ -234,7 +234,7 @@ final class FedKSeedMethod<B> extends DirectionMethod<B> {
             MethodMessages.DirectionUpload u = ups.get(c);
             for (int i = 0; i < u.scalars().length; i++) {
                 int idx = (int) u.directions()[i];
-                accumulated[idx] += Estimator.coefficient(learningRate, w[c] * u.scalars()[i], spec.p());
+                accumulated[idx] += Estimator.coefficient(learningRate, w[c] * u.scalars()[i], u.perStep());
                 absSum[idx] += Math.abs((double) u.scalars()[i]);
                 absCount[idx]++;
                 touched[idx] = true;

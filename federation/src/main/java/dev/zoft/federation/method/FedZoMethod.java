@@ -34,12 +34,19 @@ import java.util.List;
  */
 final class FedZoMethod<B> extends DirectionMethod<B> {
 
-    private final Estimator estimator;
+    /** Each round's MeZO estimator (its scheduled P, the spec's clipping), the open round's kept. */
+    private final RoundEstimators estimators;
     private final List<MethodMessages.RoundUpdates> history = new ArrayList<>();
 
     FedZoMethod(MethodSpec spec, MethodContext<B> context) {
         super(spec, context, false);
-        this.estimator = spec.estimator().create();
+        this.estimators = new RoundEstimators(spec);
+    }
+
+    @Override
+    public void startRound(int round, long seed, double lr, int[] clients) {
+        super.startRound(round, seed, lr, clients);
+        estimators.pin(round);
     }
 
     /** Client c's step-s seed in the round seeded {@code roundSeed}. */
@@ -67,7 +74,8 @@ final class FedZoMethod<B> extends DirectionMethod<B> {
         }
         MethodMessages.Header h = plan.header();
         int steps = h.localSteps();
-        int p = spec.p();
+        int p = spec.directionsAt(h.round());
+        Estimator estimator = estimators.apply(h.round());
         int[][] picks = BatchSampler.sample(context.shards().get(client).size(), h.batchSize(), steps,
                 FederationSeeds.batches(h.roundSeed(), client));
         long[] seeds = new long[steps * p];
@@ -101,7 +109,7 @@ final class FedZoMethod<B> extends DirectionMethod<B> {
 
     @Override
     void validateDirections(MethodMessages.DirectionUpload u) throws ProtocolException {
-        int p = spec.p();
+        int p = u.perStep(); // checked against the round's count before
         for (int s = 0; s < u.steps(); s++) {
             long stepSeed = stepSeed(roundSeed, u.client(), s);
             for (int j = 0; j < p; j++) {
@@ -129,7 +137,7 @@ final class FedZoMethod<B> extends DirectionMethod<B> {
             MethodMessages.DirectionUpload u = ups.get(c);
             for (int i = 0; i < u.scalars().length; i++) {
                 seeds[k] = u.directions()[i];
-                coefficients[k] = Estimator.coefficient(learningRate, w[c] * u.scalars()[i], spec.p());
+                coefficients[k] = Estimator.coefficient(learningRate, w[c] * u.scalars()[i], u.perStep());
                 k++;
             }
         }

@@ -33,12 +33,17 @@ import java.util.List;
  * (Li et al., "Achieving Dimension-Free Communication in Federated Learning via Zeroth-Order
  * Optimization", arXiv 2405.15861); with FedSPZO's estimator it is the paper's method. It departs
  * from DeComFL in one point: the aggregate weights clients by sample count (FedAvg), not uniformly.
+ *
+ * <p>With a direction-count schedule ({@link MethodSpec#schedule()}) round r's estimator is the one
+ * with {@link MethodSpec#directionsAt}{@code (r)} directions (P, or P2 for FedSPZO): the server checks
+ * round r's uploads against it and logs its updates, and clients replay a missed round r with it.
  */
 final class SharedSeedMethod<B> implements FederatedMethod<B> {
 
     private final MethodSpec spec;
     private final MethodContext<B> context;
-    private final Estimator estimator;
+    /** Each round's estimator (its scheduled direction count), the open round's kept. */
+    private final RoundEstimators estimators;
     private final ScopedViews views;
     private final SyncedModel<B> model;
     private final Server server;
@@ -47,11 +52,12 @@ final class SharedSeedMethod<B> implements FederatedMethod<B> {
     SharedSeedMethod(MethodSpec spec, MethodContext<B> context) {
         this.spec = spec;
         this.context = context;
-        this.estimator = spec.estimator().create();
+        this.estimators = new RoundEstimators(spec);
         this.views = ScopedViews.of(context.objective());
-        this.model = new SyncedModel<>(context.objective(), estimator, context.pool());
+        this.model = new SyncedModel<>(context.objective(), estimators, context.pool());
         this.server = new Server(context.clients(), context.perRound(), context.localSteps(), context.batchSize(),
-                context.schedule(), context.runSeed(), estimator, new WeightedMean(), RoundLog.inMemory(context.header()));
+                context.schedule(), context.runSeed(), estimators, new WeightedMean(),
+                RoundLog.inMemory(context.header()));
         for (int c = 0; c < context.clients(); c++) {
             clients.add(new Client<>(c, context.shards().get(c), context.batches(), model));
         }
@@ -64,6 +70,7 @@ final class SharedSeedMethod<B> implements FederatedMethod<B> {
 
     @Override
     public void startRound(int round, long roundSeed, double learningRate, int[] chosen) {
+        estimators.pin(round);
         Server.OpenRound open = server.startRound();
         // The server derives the same round from the same run seed: a mismatch is a bug, not bad input.
         if (open.round() != round || open.roundSeed() != roundSeed || !Arrays.equals(open.clients(), chosen)
@@ -83,11 +90,12 @@ final class SharedSeedMethod<B> implements FederatedMethod<B> {
         // A device with its own model replays every round it missed (the shared simulated model
         // may already hold them, so the cost is counted from the plan).
         for (RoundAggregate a : plan.missing()) {
-            for (Update u : a.updates(estimator)) {
+            for (Update u : a.updates(estimators.apply(a.round()))) {
                 meter.sync(views.view(u.scope()).size());
             }
         }
         LocalRound local = clients.get(client).run(plan);
+        Estimator estimator = estimators.apply(plan.round());
         for (int s = 0; s < plan.localSteps(); s++) {
             StepCosts.addStep(meter, estimator, views);
         }

@@ -29,6 +29,31 @@ import java.util.Objects;
  * values g1 then the P2 values g2.
  *
  * <p>Updates are applied block 1's directions first (j order), then block 2's (k order).
+ *
+ * <h2>Per-block ε and learning rate ({@link BlockScales})</h2>
+ * Block b may be perturbed by its own ε_b and step with {@code λ_b·η}. The formulas above are the
+ * case ε1 = ε2 = ε, λ1 = λ2 = 1 ({@link BlockScales#uniform}), which gives the same bits as without
+ * the knobs. In general:
+ * <ul>
+ *   <li><b>Decoupled</b>: each block is its own SPSA at its own scale:
+ *       {@code g1_j = (L(θ1 + ε1·z1_j) − L(θ1 − ε1·z1_j)) / 2ε1},
+ *       {@code g2_k = (ℓ(B2(h; θ2 + ε2·z2_k)) − ℓ(B2(h; θ2 − ε2·z2_k))) / 2ε2};
+ *       {@code θ1 −= λ1·η/P1 · Σ g1_j z1_j}, {@code θ2 −= λ2·η/P2 · Σ g2_k z2_k}.</li>
+ *   <li><b>Nested</b>: pair (j, k) evaluates the joint perturbation {@code ±(ε1·z1_j, ε2·z2_k)}, so
+ *       {@code D_jk = (L⁺ − L⁻)/2 ≈ ε1·∇1·z1_j + ε2·∇2·z2_k}. For Gaussian (or Rademacher) z,
+ *       {@code E[D·z1]/ε1 = ∇1} and {@code E[D·z2]/ε2 = ∇2} to first order: each block divides the
+ *       same half-difference by <i>its own</i> ε. The scalar reported per pair is
+ *       {@code g_jk = D_jk / ε} with ε the estimator's reference ε ({@link ZoSettings#epsilon()}:
+ *       one scalar per pair, as without the knobs), and block b's updates use {@code g_jk·(ε/ε_b)}:
+ *       {@code θ1 −= coefficient(λ1·η, (ε/ε1)·Σ_k g_jk, P1·P2)·z1_j},
+ *       {@code θ2 −= coefficient(λ2·η, (ε/ε2)·Σ_j g_jk, P1·P2)·z2_k}, in double then rounded to
+ *       float once; with ε_b = ε and λ_b = 1 the factors are exactly 1. The estimate stays
+ *       unbiased for any ε1/ε2, but block b's variance carries the other block's directional term
+ *       scaled by {@code (ε_other/ε_b)²}: very unequal ε make the smaller-ε block noisy. Nested
+ *       scalars (and a clipping bound on them) are in units of {@code D/ε}.</li>
+ * </ul>
+ * Clipping ({@link ZoSettings#clip()}) applies to the reported scalars g (before the sums), so what
+ * {@link #updates} receives from a federation's aggregate rebuilds exactly what the step applied.
  */
 public final class FedSpzo implements Estimator {
 
@@ -44,9 +69,16 @@ public final class FedSpzo implements Estimator {
     private final int p2;
     private final Variant variant;
     private final ZoSettings settings;
+    private final BlockScales scales;
     private final SnapshotCache cache = new SnapshotCache();
 
+    /** FedSPZO with both blocks at the settings' ε and learning-rate factors 1 (the paper's setting). */
     public FedSpzo(int p1, int p2, Variant variant, ZoSettings settings) {
+        this(p1, p2, variant, settings, BlockScales.uniform(settings.epsilon()));
+    }
+
+    /** FedSPZO with per-block ε and learning-rate factors {@code scales} (see the class comment). */
+    public FedSpzo(int p1, int p2, Variant variant, ZoSettings settings, BlockScales scales) {
         if (p1 < 1 || p2 < 1) {
             throw new IllegalArgumentException("FedSPZO needs P1 ≥ 1 and P2 ≥ 1, got P1 = " + p1 + ", P2 = " + p2);
         }
@@ -55,6 +87,25 @@ public final class FedSpzo implements Estimator {
         this.p2 = p2;
         this.variant = Objects.requireNonNull(variant, "variant");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.scales = Objects.requireNonNull(scales, "scales");
+    }
+
+    public BlockScales scales() {
+        return scales;
+    }
+
+    /** Block 1's update coefficient for the (reported) scalar sum {@code sum} over {@code count}. */
+    private float coefficient1(double lr, double sum, int count) {
+        return variant == Variant.NESTED
+                ? Estimator.coefficient(lr * scales.lr1(), sum * ((double) settings.epsilon() / scales.eps1()), count)
+                : Estimator.coefficient(lr * scales.lr1(), sum, count);
+    }
+
+    /** Block 2's update coefficient for the (reported) scalar sum {@code sum} over {@code count}. */
+    private float coefficient2(double lr, double sum, int count) {
+        return variant == Variant.NESTED
+                ? Estimator.coefficient(lr * scales.lr2(), sum * ((double) settings.epsilon() / scales.eps2()), count)
+                : Estimator.coefficient(lr * scales.lr2(), sum, count);
     }
 
     public int p1() {
@@ -71,7 +122,7 @@ public final class FedSpzo implements Estimator {
 
     @Override
     public <B> StepResult step(SplitObjective<B> objective, B batch, long stepSeed, double learningRate, WorkerPool pool) {
-        StepRunner<B> run = new StepRunner<>(objective, batch, settings, pool, cache);
+        StepRunner<B> run = new StepRunner<>(objective, batch, settings, scales, pool, cache);
         return variant == Variant.NESTED ? nested(run, stepSeed, learningRate) : decoupled(run, stepSeed, learningRate);
     }
 
@@ -105,7 +156,7 @@ public final class FedSpzo implements Estimator {
                             // on the last k, since later k still evaluate θ2.
                             sum2Add(sum2, g, j, k);
                             if (k == p2 - 1) {
-                                run.restoreAndUpdate(Scope.BLOCK2, s2, Estimator.coefficient(lr, sum2[k], pairs));
+                                run.restoreAndUpdate(Scope.BLOCK2, s2, coefficient2(lr, sum2[k], pairs));
                             } else {
                                 run.restore(Scope.BLOCK2, s2);
                             }
@@ -113,7 +164,7 @@ public final class FedSpzo implements Estimator {
                             run.restore(Scope.BLOCK2, s2);
                         }
                     }
-                    c1 = Estimator.coefficient(lr, sum1, pairs);
+                    c1 = coefficient1(lr, sum1, pairs);
                 }
             }
             if (j == p1 - 1) {
@@ -146,7 +197,7 @@ public final class FedSpzo implements Estimator {
                     if (j == p1 - 1 && k == p2 - 1) {
                         double[] sum2 = new double[p2];
                         sum2Add(sum2, g, j, k);
-                        run.restoreAndUpdate(Scope.BLOCK2, s2, Estimator.coefficient(lr, sum2[k], pairs));
+                        run.restoreAndUpdate(Scope.BLOCK2, s2, coefficient2(lr, sum2[k], pairs));
                     } else {
                         run.restore(Scope.BLOCK2, s2);
                     }
@@ -178,9 +229,9 @@ public final class FedSpzo implements Estimator {
                 double plus = run.fullLoss();
                 run.flip(Scope.BLOCK1, s1);
                 double minus = run.fullLoss();
-                g[j] = run.projected(plus, minus);
+                g[j] = run.projected(plus, minus, Scope.BLOCK1);
                 if (j == p1 - 1) {
-                    run.restoreAndUpdate(Scope.BLOCK1, s1, Estimator.coefficient(lr, g[j], p1));
+                    run.restoreAndUpdate(Scope.BLOCK1, s1, coefficient1(lr, g[j], p1));
                 } else {
                     run.restore(Scope.BLOCK1, s1);
                 }
@@ -191,9 +242,9 @@ public final class FedSpzo implements Estimator {
                 double plus = run.lossFromBlock1(h);
                 run.flip(Scope.BLOCK2, s2);
                 double minus = run.lossFromBlock1(h);
-                g[p1 + k] = run.projected(plus, minus);
+                g[p1 + k] = run.projected(plus, minus, Scope.BLOCK2);
                 if (k == p2 - 1) {
-                    run.restoreAndUpdate(Scope.BLOCK2, s2, Estimator.coefficient(lr, g[p1 + k], p2));
+                    run.restoreAndUpdate(Scope.BLOCK2, s2, coefficient2(lr, g[p1 + k], p2));
                 } else {
                     run.restore(Scope.BLOCK2, s2);
                 }
@@ -213,21 +264,21 @@ public final class FedSpzo implements Estimator {
                 for (int k = 0; k < p2; k++) {
                     s += g[j * p2 + k];
                 }
-                out.add(new Update(Scope.BLOCK1, Seeds.direction(stepSeed, Scope.BLOCK1, j), Estimator.coefficient(lr, s, pairs)));
+                out.add(new Update(Scope.BLOCK1, Seeds.direction(stepSeed, Scope.BLOCK1, j), coefficient1(lr, s, pairs)));
             }
             for (int k = 0; k < p2; k++) {
                 double s = 0;
                 for (int j = 0; j < p1; j++) {
                     s += g[j * p2 + k];
                 }
-                out.add(new Update(Scope.BLOCK2, Seeds.direction(stepSeed, Scope.BLOCK2, k), Estimator.coefficient(lr, s, pairs)));
+                out.add(new Update(Scope.BLOCK2, Seeds.direction(stepSeed, Scope.BLOCK2, k), coefficient2(lr, s, pairs)));
             }
         } else {
             for (int j = 0; j < p1; j++) {
-                out.add(new Update(Scope.BLOCK1, Seeds.direction(stepSeed, Scope.BLOCK1, j), Estimator.coefficient(lr, g[j], p1)));
+                out.add(new Update(Scope.BLOCK1, Seeds.direction(stepSeed, Scope.BLOCK1, j), coefficient1(lr, g[j], p1)));
             }
             for (int k = 0; k < p2; k++) {
-                out.add(new Update(Scope.BLOCK2, Seeds.direction(stepSeed, Scope.BLOCK2, k), Estimator.coefficient(lr, g[p1 + k], p2)));
+                out.add(new Update(Scope.BLOCK2, Seeds.direction(stepSeed, Scope.BLOCK2, k), coefficient2(lr, g[p1 + k], p2)));
             }
         }
         return out;
@@ -254,6 +305,7 @@ public final class FedSpzo implements Estimator {
 
     @Override
     public String toString() {
-        return "FedSPZO(" + variant + ", P1=" + p1 + ", P2=" + p2 + ", " + settings + ")";
+        return "FedSPZO(" + variant + ", P1=" + p1 + ", P2=" + p2 + ", " + settings
+                + (scales.isUniform(settings.epsilon()) ? "" : ", " + scales) + ")";
     }
 }

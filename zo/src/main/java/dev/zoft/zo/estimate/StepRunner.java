@@ -30,7 +30,12 @@ final class StepRunner<B> {
     private final B batch;
     private final ScopedViews views;
     private final Perturbation perturbation;
+    /** ε of scope ALL, and the reference ε of {@link #projected(double, double)}. */
     private final float epsilon;
+    /** ε of BLOCK1 and BLOCK2 perturbations (FedSPZO's per-block scales; both ε by default). */
+    private final float epsilon1;
+    private final float epsilon2;
+    private final ZoSettings settings;
     private final Distribution distribution;
     private final RestoreMode mode;
     private final Snapshot snapshot;
@@ -48,11 +53,20 @@ final class StepRunner<B> {
     private long block2Passes;
 
     StepRunner(SplitObjective<B> objective, B batch, ZoSettings settings, WorkerPool pool, SnapshotCache cache) {
+        this(objective, batch, settings, BlockScales.uniform(settings.epsilon()), pool, cache);
+    }
+
+    /** A runner perturbing block 1 by {@code scales.eps1()} and block 2 by {@code scales.eps2()}. */
+    StepRunner(SplitObjective<B> objective, B batch, ZoSettings settings, BlockScales scales, WorkerPool pool,
+               SnapshotCache cache) {
         this.objective = objective;
         this.batch = batch;
         this.views = ScopedViews.of(objective);
         this.perturbation = new Perturbation(settings.distribution(), pool);
+        this.settings = settings;
         this.epsilon = settings.epsilon();
+        this.epsilon1 = scales.eps1();
+        this.epsilon2 = scales.eps2();
         this.mode = settings.restore();
         if (mode == RestoreMode.FUSED && !objective.supportsFusedPerturbation()) {
             throw new IllegalArgumentException(objective.getClass().getSimpleName()
@@ -67,22 +81,33 @@ final class StepRunner<B> {
         }
     }
 
+    /** The perturbation scale of {@code scope}'s directions. */
+    private float epsilon(Scope scope) {
+        return switch (scope) {
+            case ALL -> epsilon;
+            case BLOCK1 -> epsilon1;
+            case BLOCK2 -> epsilon2;
+        };
+    }
+
     void perturb(Scope scope, long seed) {
+        float e = epsilon(scope);
         if (mode == RestoreMode.FUSED) {
-            setFused(scope, seed, epsilon);
+            setFused(scope, seed, e);
             return;
         }
-        pass(scope, seed, epsilon);
-        outstanding.put(seed, new Update(scope, seed, epsilon));
+        pass(scope, seed, e);
+        outstanding.put(seed, new Update(scope, seed, e));
     }
 
     void flip(Scope scope, long seed) {
+        float e = epsilon(scope);
         if (mode == RestoreMode.FUSED) {
-            setFused(scope, seed, -epsilon);
+            setFused(scope, seed, -e);
             return;
         }
-        pass(scope, seed, -2 * epsilon);
-        outstanding.put(seed, new Update(scope, seed, -epsilon));
+        pass(scope, seed, -2 * e);
+        outstanding.put(seed, new Update(scope, seed, -e));
     }
 
     /** Undoes the direction's perturbation (it must be flipped). */
@@ -94,7 +119,7 @@ final class StepRunner<B> {
         } else if (mode == RestoreMode.SNAPSHOT) {
             snapshot.restore(views.view(scope));
         } else {
-            pass(scope, seed, epsilon);
+            pass(scope, seed, epsilon(scope));
         }
     }
 
@@ -108,7 +133,7 @@ final class StepRunner<B> {
             restore(scope, seed);
         } else {
             outstanding.remove(seed);
-            pass(scope, seed, (float) ((double) epsilon + c));
+            pass(scope, seed, (float) ((double) epsilon(scope) + c));
             merged.put(seed, new Update(scope, seed, c));
         }
     }
@@ -174,9 +199,14 @@ final class StepRunner<B> {
         }
     }
 
-    /** {@code (plus − minus) / 2ε} in double. */
+    /** {@code (plus − minus) / 2ε} in double (ε the settings' ε), clipped by the settings. */
     double projected(double plus, double minus) {
-        return (plus - minus) / (2.0 * epsilon);
+        return settings.clip((plus - minus) / (2.0 * epsilon));
+    }
+
+    /** {@code (plus − minus) / 2ε_scope} in double, clipped by the settings. */
+    double projected(double plus, double minus, Scope scope) {
+        return settings.clip((plus - minus) / (2.0 * epsilon(scope)));
     }
 
     private double check(double loss) {

@@ -1,6 +1,7 @@
 package dev.zoft.zo.train;
 
 import dev.zoft.tensor.random.Distribution;
+import dev.zoft.zo.estimate.BlockScales;
 import dev.zoft.zo.estimate.Estimator;
 import dev.zoft.zo.estimate.FedSpzo;
 import dev.zoft.zo.estimate.MeZo;
@@ -93,6 +94,53 @@ public record EstimatorSpec(Method method, int p1, int p2, float epsilon, Distri
             case FEDSPZO_NESTED -> new FedSpzo(p1, p2, FedSpzo.Variant.NESTED, settings());
             case FEDSPZO_DECOUPLED -> new FedSpzo(p1, p2, FedSpzo.Variant.DECOUPLED, settings());
         };
+    }
+
+    /**
+     * A new estimator with the knobs beyond the paper: scalars clipped to {@code [−clip, clip]}
+     * ({@link ZoSettings#NO_CLIP} for none) and, for FedSPZO, per-block ε and learning-rate factors.
+     * With {@code NO_CLIP} and {@link BlockScales#uniform}{@code (epsilon)} it is {@link #create()}.
+     *
+     * @throws IllegalArgumentException for a bad bound, or block scales other than uniform on MeZO
+     */
+    public Estimator create(float clip, BlockScales scales) {
+        Objects.requireNonNull(scales, "scales");
+        ZoSettings s = settings().withClip(clip);
+        return switch (method) {
+            case MEZO -> {
+                if (!scales.isUniform(epsilon)) {
+                    throw new IllegalArgumentException("MeZO has one block: per-block ε and learning rates are FedSPZO's, got " + scales);
+                }
+                yield new MeZo(p1, s);
+            }
+            case FEDSPZO_NESTED -> new FedSpzo(p1, p2, FedSpzo.Variant.NESTED, s, scales);
+            case FEDSPZO_DECOUPLED -> new FedSpzo(p1, p2, FedSpzo.Variant.DECOUPLED, s, scales);
+        };
+    }
+
+    /**
+     * {@link #describe()} followed by the knobs of {@link #create(float, BlockScales)} that differ
+     * from their defaults, e.g. {@code ... eps1=0.01 eps2=0.001 lr1=0.5 lr2=1 clip=100}.
+     */
+    public String describe(float clip, BlockScales scales) {
+        return describe() + knobs(epsilon, clip, scales);
+    }
+
+    /**
+     * The knobs beyond the paper that differ from their defaults, as {@code describe} appends them
+     * (empty for the defaults): {@code " eps1=… eps2=… lr1=… lr2=…"} unless the scales are uniform at
+     * {@code epsilon}, then {@code " clip=…"} if clipping is on.
+     */
+    public static String knobs(float epsilon, float clip, BlockScales scales) {
+        StringBuilder b = new StringBuilder();
+        if (!scales.isUniform(epsilon)) {
+            b.append(" eps1=").append(scales.eps1()).append(" eps2=").append(scales.eps2())
+                    .append(" lr1=").append(scales.lr1()).append(" lr2=").append(scales.lr2());
+        }
+        if (clip != ZoSettings.NO_CLIP) {
+            b.append(" clip=").append(clip);
+        }
+        return b.toString();
     }
 
     /** Directions per step as a MeZO run would count them: P for MeZO, P1·P2 for FedSPZO. */
