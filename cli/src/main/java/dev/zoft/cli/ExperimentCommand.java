@@ -107,6 +107,9 @@ final class ExperimentCommand implements Command {
         String md = ExperimentReport.markdown(spec, tables, rows.size(), total);
         ExperimentReport.write(outDir, md);
         for (ExperimentReport.Table t : tables) {
+            if (t.rows().isEmpty()) {
+                continue; // no finished cell at this α yet: no plot rather than an empty one
+            }
             Map<String, List<RoundMetrics>> curves = new LinkedHashMap<>();
             for (ExperimentReport.Row r : t.rows()) {
                 List<List<RoundMetrics>> seeds = new java.util.ArrayList<>();

@@ -42,7 +42,7 @@ public final class ExperimentReport {
 
     /**
      * The mean learning curve of several seeds' runs: the i-th evaluation of every run averaged (its
-     * FLOPs, bytes, steps, wall time and dev accuracy), up to the fewest evaluations any run has. With
+     * FLOPs, bytes, steps, wall time, dev accuracy and that round's train loss), up to the fewest evaluations any run has. With
      * evaluation by FLOP marks ({@code federation.evalEveryFlops}) the i-th evaluations of the seeds sit
      * at about the same compute, so this is the curve the table's mean ± std summarises.
      */
@@ -56,7 +56,8 @@ public final class ExperimentReport {
         List<RoundMetrics> out = new ArrayList<>(n);
         int k = evaluated.size();
         for (int i = 0; i < n; i++) {
-            double round = 0, steps = 0, passes = 0, flops = 0, up = 0, down = 0, acc = 0, wall = 0;
+            double round = 0, steps = 0, passes = 0, flops = 0, up = 0, down = 0, acc = 0, wall = 0, loss = 0;
+            int losses = 0;
             for (List<RoundMetrics> e : evaluated) {
                 RoundMetrics m = e.get(i);
                 round += m.round();
@@ -67,9 +68,14 @@ public final class ExperimentReport {
                 down += m.bytesDown();
                 acc += m.devAccuracy();
                 wall += m.wallSeconds();
+                if (!Double.isNaN(m.trainLoss())) {
+                    loss += m.trainLoss();
+                    losses++;
+                }
             }
             out.add(new RoundMetrics((int) Math.round(round / k), Math.round(steps / k), Math.round(passes / k),
-                    Math.round(flops / k), Math.round(up / k), Math.round(down / k), Double.NaN, acc / k, wall / k));
+                    Math.round(flops / k), Math.round(up / k), Math.round(down / k), losses == 0 ? Double.NaN : loss / losses, acc / k,
+                    wall / k));
         }
         return out;
     }
@@ -205,6 +211,10 @@ public final class ExperimentReport {
                 + "mean ± std over seeds.\n\n");
         for (Table t : tables) {
             sb.append(String.format(Locale.ROOT, "## Dirichlet α = %s%n%n", ExperimentCell.num(t.alpha())));
+            if (t.rows().isEmpty()) {
+                sb.append("No finished cell yet.\n\n");
+                continue;
+            }
             sb.append(String.format(Locale.ROOT, "FLOP budget %.3e; target = best baseline's final accuracy %s%n%n",
                     t.budget(), t.targetMethod() == null ? "(no baseline in the grid)"
                             : String.format(Locale.ROOT, "%.2f %% (%s)", 100 * t.target(), t.targetMethod())));
