@@ -1,6 +1,8 @@
 package dev.zoft.federation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,6 +111,29 @@ class ExperimentRunnerTest {
             }
         }
         assertEquals(5, reused);
+
+        // The ablations: a row per setting, FLOPs counted to the table's target (DeComFL's 72.67 %).
+        ExperimentSpec knobs = ExperimentSpec.read(Path.of("../docs/experiments/sst2-knobs.spec"));
+        ExperimentSpec plan = ExperimentSpec.read(Path.of("../docs/experiments/sst2-plan.spec"));
+        ExperimentSpec blocks = ExperimentSpec.read(Path.of("../docs/experiments/sst2-blocks.spec"));
+        for (ExperimentSpec s : List.of(knobs, plan, blocks)) {
+            assertTrue(s.everySetting(), s.name());
+            assertEquals(0.7267, s.targetAccuracy(), s.name());
+            assertEquals(table.stop(), s.stop(), s.name());
+            assertEquals(List.of(0.5), s.alphas());
+            assertEquals(table.seeds(), s.seeds());
+        }
+        // the knobs' reference row is the table's FedSPZO cells, same settings
+        java.util.Map<String, ExperimentCell> inTable = new java.util.HashMap<>();
+        table.cells().forEach(c -> inTable.put(c.id(), c));
+        List<ExperimentCell> reference = knobs.cells().stream().filter(c -> inTable.containsKey(c.id())).toList();
+        assertEquals(3, reference.size());
+        for (ExperimentCell c : reference) {
+            assertEquals(table.config(inTable.get(c.id())), knobs.config(c), c.id());
+        }
+        // the planner spends the table's FedSPZO step FLOPs on split 5 and seven block-2 directions
+        assertEquals(5, plan.base().splitLayer());
+        assertEquals(7, plan.cells().getFirst().spec().p2());
     }
 
     @Test
@@ -150,6 +175,44 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void anAblationReportsEverySettingAndCountsFlopsToTheSpecsTarget(@TempDir Path dir) throws IOException {
+        String grid = SPEC.replace("\"alpha\": [0.5, 0.1]", "\"alpha\": [0.5]").replace("\"seeds\": [1, 2]", "\"seeds\": [1]")
+                .replace("\"lr\": [0.05] }", "\"lr\": [0.05, 0.2] }");
+        Path f = dir.resolve("grid.spec");
+        Files.writeString(f, grid);
+        ExperimentSpec best = ExperimentSpec.read(f);
+        Files.writeString(f, grid.replace("\"seeds\"", "\"rows\": \"all\", \"targetAccuracy\": 0.01, \"seeds\""));
+        ExperimentSpec all = ExperimentSpec.read(f);
+        assertFalse(best.everySetting());
+        assertTrue(Double.isNaN(best.targetAccuracy()));
+        Path out = dir.resolve("out");
+        try (WorkerPool pool = WorkerPool.create(2)) {
+            ResultsStore store = new ExperimentRunner(best, out, cells(pool), new PrintStream(new ByteArrayOutputStream())).run();
+            List<CellResult> fedzo = store.rows().stream().filter(r -> r.method().equals("fedzo")).toList();
+            assertEquals(2, fedzo.size());
+            CellResult better = fedzo.get(0).finalAccuracy() >= fedzo.get(1).finalAccuracy() ? fedzo.get(0) : fedzo.get(1);
+
+            ExperimentReport.Table tuned = ExperimentReport.tables(best, store.rows(), out).getFirst();
+            assertEquals(List.of("fedspzo", "fedzo", "fedkseed-pro"), tuned.rows().stream().map(ExperimentReport.Row::method).toList());
+            assertEquals(better.setting(), tuned.rows().get(1).setting());
+
+            ExperimentReport.Table every = ExperimentReport.tables(all, store.rows(), out).getFirst();
+            assertEquals(List.of("fedspzo", "fedzo", "fedzo", "fedkseed-pro"), every.rows().stream().map(ExperimentReport.Row::method).toList());
+            assertNotEquals(every.rows().get(1).setting(), every.rows().get(2).setting());
+            assertEquals(0.01, every.target());
+            for (ExperimentReport.Row r : every.rows()) {
+                // every run starts at the zero-shot accuracy, far above 1 %: its first evaluation reaches it
+                assertEquals(ExperimentRunner.curve(out, r.cellIds().getFirst()).stream()
+                        .filter(m -> m.round() > 0 && !Double.isNaN(m.devAccuracy())).findFirst().orElseThrow().forwardFlops(),
+                        r.flopsToTarget()[0], r.setting());
+            }
+            String md = ExperimentReport.markdown(all, List.of(every), 4, 4);
+            assertTrue(md.contains("| method | setting |") && md.contains("1.00 % (the spec's targetAccuracy)"), md);
+            assertTrue(ExperimentReport.markdown(best, List.of(tuned), 4, 4).contains("| method | tuned setting |"));
+        }
+    }
+
+    @Test
     void badSpecsNameTheFileAndTheProblem(@TempDir Path dir) throws IOException {
         String[][] bad = {
                 {"{\"methods\": [{\"method\": \"fedzo\", \"p\": 2, \"lr\": 0.1, \"lr_end\": 0}]}", "unknown key 'lr_end'"},
@@ -165,6 +228,8 @@ class ExperimentRunnerTest {
                 {"{\"federation\": {\"maxFlops\": 1e12}, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "lrDecay to false"},
                 {"{\"federation\": {\"maxFlops\": -1}, \"training\": {\"lrDecay\": false}, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}",
                         "between 1 and 9e18"},
+                {"{\"rows\": \"some\", \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "must be \"best\" or \"all\""},
+                {"{\"targetAccuracy\": 72.67, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "fraction in (0, 1]"},
                 {"{\"federation\": {\"evalEveryFlops\": \"often\"}, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "must be a number"},
         };
         for (String[] b : bad) {

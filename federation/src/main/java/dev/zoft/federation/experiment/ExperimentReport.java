@@ -14,12 +14,13 @@ import java.util.Map;
  * <ol>
  *   <li><b>Tuning.</b> For each method, the setting (directions, pool, ε, η) with the best mean final
  *       dev accuracy over seeds among the settings the spec gave it; every later column is that
- *       setting's. (It selects on the dev set it reports, the same for every method.)</li>
+ *       setting's. (It selects on the dev set it reports, the same for every method.) With the spec's
+ *       {@code "rows": "all"} (an ablation) every setting is a row instead.</li>
  *   <li><b>Accuracy at the budget</b>: the dev accuracy of the last evaluation whose cumulative forward
  *       FLOPs are within the budget (the zero-shot accuracy if none).</li>
- *   <li><b>FLOPs to target</b>: the target is the best baseline's (non-FedSPZO) mean final accuracy;
- *       per seed the cumulative forward FLOPs at the first evaluation reaching it; "—" when a seed never
- *       does (the count of seeds that did is shown). "× best baseline" divides the best (smallest)
+ *   <li><b>FLOPs to target</b>: the target is the spec's {@code targetAccuracy}, else the best
+ *       baseline row's (non-FedSPZO) mean final accuracy; per seed the cumulative forward FLOPs at the
+ *       first evaluation reaching it; "—" when a seed never does (the seeds that did are then listed). "× best baseline" divides the best (smallest)
  *       baseline's mean by the method's.</li>
  *   <li>Bytes per client per round (up / down), client peak memory (largest peak RSS of any client
  *       round, MiB) and the method's device state beyond the model (MiB).</li>
@@ -27,7 +28,7 @@ import java.util.Map;
  */
 public final class ExperimentReport {
 
-    /** A method's tuned row at one α. */
+    /** A row at one α: a method's tuned setting, or one setting of an ablation. */
     public record Row(String method, String setting, int seeds, double[] finalAcc, double[] accAtBudget,
                       double[] flopsToTarget, double bytesUp, double bytesDown, long peakRss, long stateBytes,
                       List<String> cellIds) {
@@ -100,34 +101,39 @@ public final class ExperimentReport {
                     by.computeIfAbsent(r.method(), k -> new LinkedHashMap<>()).computeIfAbsent(r.setting(), k -> new ArrayList<>()).add(r);
                 }
             }
-            Map<String, List<CellResult>> tuned = new LinkedHashMap<>();
-            for (var e : by.entrySet()) {
+            // The table's rows: each method's best setting, or (an ablation) every setting.
+            List<List<CellResult>> chosen = new ArrayList<>();
+            for (Map<String, List<CellResult>> settings : by.values()) {
+                if (spec.everySetting()) {
+                    chosen.addAll(settings.values());
+                    continue;
+                }
                 List<CellResult> best = null;
                 double bestMean = Double.NEGATIVE_INFINITY;
-                for (List<CellResult> runs : e.getValue().values()) {
-                    double mean = mean(runs.stream().mapToDouble(CellResult::finalAccuracy).toArray());
+                for (List<CellResult> runs : settings.values()) {
+                    double mean = meanFinal(runs);
                     if (mean > bestMean) {
                         bestMean = mean;
                         best = runs;
                     }
                 }
-                tuned.put(e.getKey(), best);
+                chosen.add(best);
             }
-            double target = Double.NaN;
-            String targetMethod = null;
-            for (var e : tuned.entrySet()) {
-                if (e.getKey().startsWith("fedspzo")) {
+            double target = spec.targetAccuracy();
+            String targetMethod = Double.isNaN(target) ? null : "the spec's targetAccuracy";
+            for (List<CellResult> runs : Double.isNaN(target) ? chosen : List.<List<CellResult>>of()) {
+                String method = runs.getFirst().method();
+                if (method.startsWith("fedspzo")) {
                     continue;
                 }
-                double m = mean(e.getValue().stream().mapToDouble(CellResult::finalAccuracy).toArray());
+                double m = meanFinal(runs);
                 if (Double.isNaN(target) || m > target) {
                     target = m;
-                    targetMethod = e.getKey();
+                    targetMethod = method;
                 }
             }
             List<Row> rows = new ArrayList<>();
-            for (var e : tuned.entrySet()) {
-                List<CellResult> runs = e.getValue();
+            for (List<CellResult> runs : chosen) {
                 int n = runs.size();
                 double[] fin = new double[n];
                 double[] atBudget = new double[n];
@@ -141,7 +147,7 @@ public final class ExperimentReport {
                     atBudget[i] = accuracyAt(curve, budget);
                     toTarget[i] = Double.isNaN(target) ? Double.NaN : flopsToReach(curve, target);
                 }
-                rows.add(new Row(e.getKey(), runs.getFirst().setting(), n, fin, atBudget, toTarget,
+                rows.add(new Row(runs.getFirst().method(), runs.getFirst().setting(), n, fin, atBudget, toTarget,
                         runs.stream().mapToDouble(CellResult::bytesUpPerClientRound).average().orElse(0),
                         runs.stream().mapToDouble(CellResult::bytesDownPerClientRound).average().orElse(0),
                         runs.stream().mapToLong(CellResult::peakRssBytes).max().orElse(-1),
@@ -150,6 +156,10 @@ public final class ExperimentReport {
             tables.add(new Table(alpha, budget, target, targetMethod, rows));
         }
         return tables;
+    }
+
+    private static double meanFinal(List<CellResult> runs) {
+        return mean(runs.stream().mapToDouble(CellResult::finalAccuracy).toArray());
     }
 
     /** Dev accuracy of the last evaluation within {@code budget} forward FLOPs. */
@@ -207,18 +217,20 @@ public final class ExperimentReport {
                 spec.data(), spec.base().clients(), spec.base().clientsPerRound(), spec.base().localSteps(),
                 spec.base().batchSize(), length, spec.base().trainable().spec(),
                 spec.lrDecay() ? "decaying linearly to 0" : "constant", spec.seeds(), cellsDone, cellsTotal));
-        sb.append("Each method's row is its best setting by mean final dev accuracy over seeds (the grid the spec gives it); "
-                + "mean ± std over seeds.\n\n");
+        sb.append(spec.everySetting() ? "A row per setting (the spec's \"rows\": \"all\"); mean ± std over seeds.\n\n"
+                : "Each method's row is its best setting by mean final dev accuracy over seeds (the grid the spec gives it); "
+                        + "mean ± std over seeds.\n\n");
         for (Table t : tables) {
             sb.append(String.format(Locale.ROOT, "## Dirichlet α = %s%n%n", ExperimentCell.num(t.alpha())));
             if (t.rows().isEmpty()) {
                 sb.append("No finished cell yet.\n\n");
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "FLOP budget %.3e; target = best baseline's final accuracy %s%n%n",
-                    t.budget(), t.targetMethod() == null ? "(no baseline in the grid)"
-                            : String.format(Locale.ROOT, "%.2f %% (%s)", 100 * t.target(), t.targetMethod())));
-            sb.append("| method | tuned setting | final dev acc (%) | acc @ budget (%) | FLOPs to target | × vs best baseline "
+            sb.append(String.format(Locale.ROOT, "FLOP budget %.3e; target = %s%n%n", t.budget(),
+                    !Double.isNaN(spec.targetAccuracy()) ? String.format(Locale.ROOT, "%.2f %% (the spec's targetAccuracy)", 100 * t.target())
+                            : t.targetMethod() == null ? "best baseline's final accuracy (no baseline in the grid)"
+                            : String.format(Locale.ROOT, "best baseline's final accuracy %.2f %% (%s)", 100 * t.target(), t.targetMethod())));
+            sb.append("| method | " + (spec.everySetting() ? "setting" : "tuned setting") + " | final dev acc (%) | acc @ budget (%) | FLOPs to target | × vs best baseline "
                     + "| bytes up / down per client-round | client peak RSS (MiB) | method state (MiB) |\n");
             sb.append("|---|---|---|---|---|---|---|---|---|\n");
             double bestBaseline = Double.NaN;
@@ -235,8 +247,12 @@ public final class ExperimentReport {
                     toTarget = String.format(Locale.ROOT, "%.3e ± %.1e", mean(r.flopsToTarget()), std(r.flopsToTarget()));
                     ratio = Double.isNaN(bestBaseline) ? "—" : String.format(Locale.ROOT, "%.2f", bestBaseline / mean(r.flopsToTarget()));
                 } else {
-                    long reached = java.util.Arrays.stream(r.flopsToTarget()).filter(x -> !Double.isNaN(x)).count();
-                    toTarget = "— (" + reached + "/" + r.seeds() + " seeds)";
+                    double[] reached = java.util.Arrays.stream(r.flopsToTarget()).filter(x -> !Double.isNaN(x)).toArray();
+                    StringBuilder seeds = new StringBuilder();
+                    for (double x : reached) {
+                        seeds.append(seeds.isEmpty() ? ": " : ", ").append(String.format(Locale.ROOT, "%.2e", x));
+                    }
+                    toTarget = "— (" + reached.length + "/" + r.seeds() + " seeds" + seeds + ")";
                     ratio = "—";
                 }
                 sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f ± %.2f | %.2f ± %.2f | %s | %s | %.0f / %.0f | %s | %.1f |%n",

@@ -48,6 +48,10 @@ import java.util.Set;
  *   "seeds": [1, 2, 3],
  *   "budgetFlops": 1e13,                   // optional: the table's fixed FLOP budget (default: the
  *                                          // smallest total any cell spent)
+ *   "rows": "best",                        // optional: "best" (a row per method: its best setting, a
+ *                                          // tuning grid) or "all" (a row per setting: an ablation)
+ *   "targetAccuracy": 0.7267,              // optional: the "FLOPs to target" accuracy (default: the
+ *                                          // best baseline's mean final accuracy)
  *   "methods": [                           // every list-valued field is a grid axis
  *     { "method": "fedspzo", "p1": 1, "p2": 4, "eps": 1e-3, "lr": [1e-3, 3e-4] },
  *     { "method": "decomfl", "p": 4, "eps": 1e-3, "lr": [1e-3, 3e-4] },
@@ -97,16 +101,19 @@ import java.util.Set;
  * @param stop        {@code federation.maxFlops} / {@code evalEveryFlops}: every cell stops after the round that
  *                    reaches the same forward FLOPs and is evaluated at the same FLOP marks, whatever its
  *                    method costs per round ({@code rounds} is then a cap)
+ * @param everySetting   {@code "rows": "all"}: the report has a row per setting instead of each method's best
+ * @param targetAccuracy the accuracy "FLOPs to target" counts to, or NaN for the best baseline's
  */
 public record ExperimentSpec(Path source, String name, String data, SimulationConfig base, List<Double> alphas,
                              List<Long> seeds, List<MethodGrid> methods, double budgetFlops, boolean lrDecay,
-                             MethodSimulation.Budget stop) {
+                             MethodSimulation.Budget stop, boolean everySetting, double targetAccuracy) {
 
     /** One method entry's settings: every combination of its list-valued fields. */
     public record MethodGrid(List<MethodSpec> specs, List<Double> learningRates) {
     }
 
-    private static final Set<String> TOP = Set.of("name", "data", "federation", "training", "seeds", "methods", "budgetFlops");
+    private static final Set<String> TOP = Set.of("name", "data", "federation", "training", "seeds", "methods", "budgetFlops",
+            "rows", "targetAccuracy");
     private static final Set<String> FEDERATION = Set.of("clients", "perRound", "localSteps", "rounds", "batch", "alpha",
             "evalEvery", "devSize", "maxTokens", "maxFlops", "evalEveryFlops");
     private static final Set<String> TRAINING = Set.of("trainable", "split", "lrDecay", "budget");
@@ -203,8 +210,16 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
             throw new IllegalArgumentException("federation.maxFlops stops a cell before its last round, so η would not "
                     + "reach the end of its decay: set training.lrDecay to false");
         }
+        String rows = text(top, "rows", "best");
+        if (!rows.equals("best") && !rows.equals("all")) {
+            throw new IllegalArgumentException("'rows' must be \"best\" or \"all\", got '" + rows + "'");
+        }
+        double target = top.has("targetAccuracy") ? number(top.get("targetAccuracy"), "targetAccuracy") : Double.NaN;
+        if (!Double.isNaN(target) && !(target > 0 && target <= 1)) {
+            throw new IllegalArgumentException("targetAccuracy is a fraction in (0, 1], got " + target);
+        }
         return new ExperimentSpec(file, name, data, base, alphas, List.copyOf(seeds), List.copyOf(methods), budget, decay,
-                stop);
+                stop, rows.equals("all"), target);
     }
 
     /** An optional FLOP count (a JSON number such as 2e13): 0 when absent. */
