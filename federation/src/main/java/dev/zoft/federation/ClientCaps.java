@@ -23,6 +23,33 @@ public sealed interface ClientCaps {
         return new Every(every, caps);
     }
 
+    /**
+     * Reads {@code EVERY:P} (every EVERY-th client runs at most P of MeZO's directions, DeComFL) or
+     * {@code EVERY:P1:P2} (at most P1 block-1 and P2 block-2 directions of FedSPZO), e.g. {@code 3:1:2}.
+     *
+     * @throws IllegalArgumentException naming the text and the accepted forms
+     */
+    static ClientCaps parse(String text) {
+        String[] parts = text.strip().split(":", -1);
+        if (parts.length != 2 && parts.length != 3) {
+            throw new IllegalArgumentException("slow clients '" + text + "': expected EVERY:P (DeComFL) or EVERY:P1:P2 (FedSPZO),"
+                    + " e.g. 3:1:2");
+        }
+        int[] v = new int[parts.length];
+        for (int i = 0; i < v.length; i++) {
+            try {
+                v[i] = Integer.parseInt(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("slow clients '" + text + "': '" + parts[i] + "' is not a whole number");
+            }
+        }
+        try {
+            return every(v[0], v.length == 2 ? DirectionCaps.mezo(v[1]) : DirectionCaps.fedSpzo(v[1], v[2]));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("slow clients '" + text + "': " + e.getMessage());
+        }
+    }
+
     /** No client capped. */
     enum None implements ClientCaps {
         INSTANCE;
