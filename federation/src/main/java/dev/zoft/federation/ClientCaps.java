@@ -30,21 +30,20 @@ public sealed interface ClientCaps {
      * @throws IllegalArgumentException naming the text and the accepted forms
      */
     static ClientCaps parse(String text) {
-        String[] parts = text.strip().split(":", -1);
-        if (parts.length != 2 && parts.length != 3) {
+        String t = text.strip();
+        int colon = t.indexOf(':');
+        if (colon < 0) {
             throw new IllegalArgumentException("slow clients '" + text + "': expected EVERY:P (DeComFL) or EVERY:P1:P2 (FedSPZO),"
                     + " e.g. 3:1:2");
         }
-        int[] v = new int[parts.length];
-        for (int i = 0; i < v.length; i++) {
-            try {
-                v[i] = Integer.parseInt(parts[i].strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("slow clients '" + text + "': '" + parts[i] + "' is not a whole number");
-            }
+        int every;
+        try {
+            every = Integer.parseInt(t.substring(0, colon).strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("slow clients '" + text + "': EVERY '" + t.substring(0, colon) + "' is not a whole number");
         }
         try {
-            return every(v[0], v.length == 2 ? DirectionCaps.mezo(v[1]) : DirectionCaps.fedSpzo(v[1], v[2]));
+            return every(every, DirectionCaps.parse(t.substring(colon + 1)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("slow clients '" + text + "': " + e.getMessage());
         }

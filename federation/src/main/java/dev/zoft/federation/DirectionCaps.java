@@ -44,6 +44,32 @@ public record DirectionCaps(int p, int p1, int p2) {
     }
 
     /**
+     * Reads {@code P} (at most P of MeZO's directions, DeComFL) or {@code P1:P2} (at most P1 block-1
+     * and P2 block-2 directions of FedSPZO), e.g. {@code 1:2}.
+     *
+     * @throws IllegalArgumentException naming the text and the accepted forms
+     */
+    public static DirectionCaps parse(String text) {
+        String[] parts = text.strip().split(":", -1);
+        if (parts.length != 1 && parts.length != 2) {
+            throw new IllegalArgumentException("direction caps '" + text + "': expected P (DeComFL) or P1:P2 (FedSPZO), e.g. 1:2");
+        }
+        int[] v = new int[parts.length];
+        for (int i = 0; i < v.length; i++) {
+            try {
+                v[i] = Integer.parseInt(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("direction caps '" + text + "': '" + parts[i] + "' is not a whole number");
+            }
+        }
+        try {
+            return v.length == 1 ? mezo(v[0]) : fedSpzo(v[0], v[1]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("direction caps '" + text + "': " + e.getMessage());
+        }
+    }
+
+    /**
      * The estimator a client with these caps runs in a round whose estimator is {@code round}: the
      * same kind, settings and block scales with each count {@code min(cap, round's count)};
      * {@code round} itself when no count is lowered (the uncapped path, bit for bit).

@@ -114,6 +114,17 @@ class SubGridTest {
                 new boolean[] {every3.of(0) != null, every3.of(1) != null, every3.of(2) != null, every3.of(3) != null,
                         every3.of(4) != null, every3.of(5) != null});
         assertEquals("every3:p=1", every3.describe());
+        assertEquals(ClientCaps.every(3, DirectionCaps.fedSpzo(1, 2)), ClientCaps.parse(" 3:1:2 "));
+        assertEquals(ClientCaps.every(2, DirectionCaps.mezo(4)), ClientCaps.parse("2:4"));
+        assertEquals(DirectionCaps.fedSpzo(1, 2), DirectionCaps.parse("1:2"));
+        assertEquals(DirectionCaps.mezo(3), DirectionCaps.parse("3"));
+        for (String bad : new String[] {"3", "3:", "3:1:2:4", "0:1:2", "x:1", "3:1:0", "3:-1", ":1:2"}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> ClientCaps.parse(bad), bad);
+            assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
+        }
+        for (String bad : new String[] {"", "1:2:3", "0", "a:b", "2:0"}) {
+            assertThrows(IllegalArgumentException.class, () -> DirectionCaps.parse(bad), bad);
+        }
     }
 
     @Test
