@@ -104,12 +104,21 @@ public final class SyncedModel<B> implements AutoCloseable {
         if (c == full) {
             return full;
         }
-        // Same kind, settings and scales as the round's: the description names the counts.
-        if (capped == null || cappedOf != full || !capped.toString().equals(c.toString())) {
+        // Same kind, settings and scales as the round's estimator, so its counts tell them apart.
+        if (capped == null || cappedOf != full || !sameCounts(capped, c)) {
             capped = c;
             cappedOf = full;
         }
         return capped;
+    }
+
+    private static boolean sameCounts(Estimator a, Estimator b) {
+        return switch (a) {
+            case dev.zoft.zo.estimate.MeZo m -> b instanceof dev.zoft.zo.estimate.MeZo n && m.directions() == n.directions();
+            case dev.zoft.zo.estimate.FedSpzo f -> b instanceof dev.zoft.zo.estimate.FedSpzo g && f.p1() == g.p1()
+                    && f.p2() == g.p2() && f.variant() == g.variant();
+            default -> false;
+        };
     }
 
     private static IntFunction<Estimator> constant(Estimator e) {
