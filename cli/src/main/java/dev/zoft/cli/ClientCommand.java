@@ -1,6 +1,7 @@
 package dev.zoft.cli;
 
 import dev.zoft.federation.Client;
+import dev.zoft.federation.DirectionCaps;
 import dev.zoft.federation.FederatedSimulation;
 import dev.zoft.federation.SimulationConfig;
 import dev.zoft.federation.SyncedModel;
@@ -13,6 +14,7 @@ import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.zo.data.Dataset;
 import dev.zoft.zo.data.DatasetSplits;
+import dev.zoft.zo.estimate.Estimator;
 import dev.zoft.zo.task.EncoderClassifier;
 import dev.zoft.zo.task.LabelledBatch;
 import dev.zoft.zo.train.BaseModel;
@@ -35,7 +37,7 @@ import javax.net.ssl.SSLContext;
 final class ClientCommand implements Command {
 
     private static final Set<String> OWN = Set.of("server", "id", "credentials", "enrolment-key-file", "truststore",
-            "sync", "bandwidth", "data", "dev", "own-data");
+            "sync", "bandwidth", "data", "dev", "own-data", "caps");
 
     @Override
     public String name() {
@@ -70,6 +72,9 @@ final class ClientCommand implements Command {
                   --data PATH, --dev FILE  the training set whose Dirichlet shard N this device holds, as in
                                            zoft simulate (default: the demo set)
                   --own-data FILE          train on this file instead of a shard of --data
+                  --caps P1:P2             a slow device: run at most P1 block-1 and P2 block-2 directions of
+                                           the round's FedSPZO (P for mezo: at most P directions) and upload
+                                           only those scalars (the server averages each over its clients)
                 %s
                 %s
 
@@ -96,6 +101,19 @@ final class ClientCommand implements Command {
         }
         if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
             throw new UsageException("--server must be an http:// or https:// URL, got " + server);
+        }
+        DirectionCaps caps = null;
+        if (args.has("caps")) {
+            try {
+                caps = DirectionCaps.parse(args.string("caps", ""));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--caps: " + e.getMessage());
+            }
+            Estimator round = config.estimator().create();
+            if (caps.capped(round) == round) {
+                throw new UsageException("--caps " + args.string("caps", "") + " lowers no direction count of " + round
+                        + " (P caps mezo, P1:P2 caps fedspzo)");
+            }
         }
         double bandwidth = args.real("bandwidth", 10, 1e-6, 1e6);
         SyncRule rule = switch (args.choice("sync", "auto", List.of("auto", "replay", "checkpoint"))) {
@@ -136,7 +154,11 @@ final class ClientCommand implements Command {
         try (WorkerPool pool = WorkerPool.create();
              EncoderClassifier model = model0.classifier(Kernels.create(VectorWidth.configured(), pool), config.classifierOptions());
              SyncedModel<LabelledBatch> synced = new SyncedModel<>(model, config.estimator().create(), pool)) {
-            Client<LabelledBatch> client = new Client<>(id, shard, FederatedSimulation.batchFactory(model), synced);
+            Client<LabelledBatch> client = new Client<>(id, shard, FederatedSimulation.batchFactory(model), synced, null, caps);
+            if (caps != null) {
+                out.println("slow device: at most " + caps.describe() + " directions per step (" + caps.capped(synced.estimator())
+                        + ")");
+            }
             out.printf(Locale.ROOT, "client %d: %d training examples, %d trainable parameters, server %s%n", id,
                     shard.size(), model.parameters().size(), base);
             out.flush();

@@ -1,5 +1,7 @@
 package dev.zoft.cli;
 
+import dev.zoft.federation.ClientCaps;
+import dev.zoft.federation.DirectionCaps;
 import dev.zoft.federation.FederatedSimulation;
 import dev.zoft.federation.RoundListener;
 import dev.zoft.federation.RoundLog;
@@ -14,6 +16,7 @@ import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.tensor.parallel.WorkerPool;
 
 import dev.zoft.zo.data.DatasetSplits;
+import dev.zoft.zo.estimate.Estimator;
 import dev.zoft.zo.metrics.RoundMetrics;
 import dev.zoft.zo.task.EncoderClassifier;
 import dev.zoft.zo.train.BaseModel;
@@ -53,7 +56,8 @@ final class SimulateCommand implements Command {
     static final int DEFAULT_EVAL_EVERY = 5;
 
     private static final Set<String> OWN = Set.of("data", "dev", "clients", "alpha", "per-round", "local-steps",
-            "rounds", "eval-every", "dev-size", "out", "aggregator", "dp-clip", "dp-noise", "dp-delta", "dp-mode", "attack", "attackers");
+            "rounds", "eval-every", "dev-size", "out", "aggregator", "dp-clip", "dp-noise", "dp-delta", "dp-mode", "attack", "attackers",
+            "slow-clients");
     static final double DEFAULT_DP_DELTA = 1e-5;
     static final double DEFAULT_ATTACKERS = 0.2;
 
@@ -104,6 +108,11 @@ final class SimulateCommand implements Command {
                   --attack KIND:V   simulate poisoning clients: flip:K uploads -K x the true
                                     scalars, constant:V uploads V, random:V uniform in [-V, V]
                   --attackers F     fraction of the clients that attack (default %s with --attack)
+                  --slow-clients EVERY:P1:P2
+                                    every EVERY-th client (ids EVERY-1, 2*EVERY-1, ...) is a slow
+                                    device running at most P1 block-1 and P2 block-2 directions of
+                                    FedSPZO (EVERY:P for mezo: at most P directions); the server
+                                    averages each scalar over the clients that computed it
                 %s
 
                 Defaults: fedspzo P1=1 P2=4, eps 1e-3, lr 1e-3 decaying linearly to 0 at the last
@@ -161,13 +170,28 @@ final class SimulateCommand implements Command {
                 throw new UsageException("--attack: " + e.getMessage());
             }
         }
+        ClientCaps slow = ClientCaps.none();
+        if (args.has("slow-clients")) {
+            try {
+                slow = ClientCaps.parse(args.string("slow-clients", ""));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--slow-clients: " + e.getMessage());
+            }
+            Estimator round = t.estimator().create();
+            DirectionCaps caps = ((ClientCaps.Every) slow).caps();
+            if (caps.capped(round) == round) {
+                throw new UsageException("--slow-clients " + args.string("slow-clients", "") + " lowers no direction count of "
+                        + round + " (EVERY:P caps mezo, EVERY:P1:P2 caps fedspzo)");
+            }
+        }
         SimulationConfig config;
         try {
             config = SimulationConfig.builder().clients(clients).alpha(alpha).clientsPerRound(perRound)
                     .localSteps(localSteps).rounds(rounds).batchSize(t.batch()).estimator(t.estimator())
                     .learningRate(t.lr()).finalLearningRate(t.lrEnd() == null ? 0 : t.lrEnd())
                     .trainable(t.subset()).splitLayer(t.split()).seed(t.seed()).evalEvery(evalEvery).devSize(devSize)
-                    .maxTokens(t.maxTokens()).aggregator(aggregator).privacy(privacy).poisoning(poisoning).build();
+                    .maxTokens(t.maxTokens()).aggregator(aggregator).privacy(privacy).poisoning(poisoning).clientCaps(slow)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -183,6 +207,7 @@ final class SimulateCommand implements Command {
         out.println("aggregation: " + (privacy != null && privacy.mode() == DpSettings.Mode.CENTRAL
                 ? "unweighted mean of the clipped uploads + server noise" : aggregator.create().toString())
                 + (poisoning == null ? "" : "; simulated poisoning: " + poisoning)
+                + (slow == ClientCaps.none() ? "" : "; slow clients: " + slow.describe())
                 + (privacy == null ? "" : "; " + (privacy.mode() == DpSettings.Mode.LOCAL ? "local" : "central")
                         + " DP on the uploads: " + privacy.describe()));
         BaseModel base = BaseModel.bundledMiniLm();

@@ -37,6 +37,11 @@ class NetworkCommandsTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--server URL and --id N are required"));
         assertEquals(2, run(out, err, "client", "--id", "0", "--server", "ftp://x/"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("http:// or https://"));
+        for (String caps : new String[] {"1:2:3", "0:1", "x", "1:4", "9"}) {
+            err.reset();
+            assertEquals(2, run(out, err, "client", "--id", "0", "--server", "http://127.0.0.1:1/", "--caps", caps), caps);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("--caps"), err.toString());
+        }
         assertEquals(2, run(out, err, "server", "--state", "x", "--quorum", "9", "--per-round", "4"));
         assertEquals(2, run(out, err, "server", "--state", "x", "--aggregator", "trimmed:0.7"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--aggregator:"), err.toString());
@@ -89,10 +94,12 @@ class NetworkCommandsTest {
         ByteArrayOutputStream[] outs = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
         ByteArrayOutputStream[] errs = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
         java.util.List<CompletableFuture<Integer>> clients = new java.util.ArrayList<>();
+        // The client round 1 samples (seed 42, the default) is a slow device: its partial upload goes over HTTP.
+        int slow = dev.zoft.federation.Server.select(2, 1, dev.zoft.federation.FederationSeeds.reselection(42, 1, 0))[0];
         for (int id = 0; id < 2; id++) {
             String[] clientArgs = concat(new String[] {"client", "--server", "http://127.0.0.1:" + port, "--id",
                     Integer.toString(id), "--enrolment-key-file", key.toString(), "--credentials",
-                    dir.resolve("c" + id).toString()}, fed);
+                    dir.resolve("c" + id).toString()}, id == slow ? concat(new String[] {"--caps", "1:2"}, fed) : fed);
             int i = id;
             clients.add(CompletableFuture.supplyAsync(() -> run(outs[i], errs[i], clientArgs), threads));
         }
@@ -100,10 +107,12 @@ class NetworkCommandsTest {
             assertEquals(0, (int) clients.get(id).get(240, TimeUnit.SECONDS), errs[id].toString(StandardCharsets.UTF_8));
             String o = outs[id].toString(StandardCharsets.UTF_8);
             assertTrue(o.contains("finished at round 1") && o.contains("final dev accuracy"), o);
+            assertEquals(id == slow, o.contains("slow device: at most p1=1,p2=2 directions per step"), o);
         }
         assertEquals(0, (int) server.get(60, TimeUnit.SECONDS), serverErr.toString(StandardCharsets.UTF_8));
         threads.shutdown();
         assertEquals(1, RoundLog.readRounds(state.resolve(RoundLog.ROUNDS_FILE)).size());
+        assertEquals(slow, RoundLog.readRounds(state.resolve(RoundLog.ROUNDS_FILE)).getFirst().clients()[0], "the slow device uploaded");
         assertTrue(Files.exists(dir.resolve("c0")) && Files.exists(dir.resolve("c1")));
     }
 

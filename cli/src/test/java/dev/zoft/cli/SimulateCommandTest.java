@@ -73,6 +73,24 @@ class SimulateCommandTest {
         assertTrue(SeedLog.read(outDir.resolve(RoundLog.SEED_LOG_FILE)).header().split().contains("aggregator=median"));
     }
 
+    /**
+     * Client 1 of 3 is slow (P1 = 1, P2 = 2 of 1 × 4): its upload is the partial form (the 8 scalars,
+     * a K field and one mask byte, 71 bytes instead of 66), and the run says so.
+     */
+    @Test
+    void slowClientsRunAndUploadPartialScalars(@TempDir Path dir) throws Exception {
+        Path outDir = dir.resolve("run");
+        int status = run("simulate", "--clients", "3", "--per-round", "3", "--local-steps", "2", "--rounds", "1",
+                "--batch", "4", "--max-tokens", "16", "--subset", "head", "--dev-size", "12", "--eval-every", "0",
+                "--slow-clients", "2:1:2", "--threads", "2", "--out", outDir.toString());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, text + err.toString(StandardCharsets.UTF_8));
+        assertTrue(text.contains("slow clients: every2:p1=1,p2=2"), text);
+        List<RoundMetrics> rows = MetricsCsv.read(outDir.resolve("metrics.csv"));
+        assertEquals(2 * 66 + 71, rows.get(1).bytesUp());
+        assertTrue(SeedLog.read(outDir.resolve(RoundLog.SEED_LOG_FILE)).header().split().contains("slow-clients=every2:p1=1,p2=2"));
+    }
+
     @Test
     void badArgumentsGiveTheUsageNotAStackTrace() {
         String[][] bad = {
@@ -97,6 +115,14 @@ class SimulateCommandTest {
                 {"simulate", "--attack", "flip:2", "--attackers", "1.5"},
                 {"simulate", "--dp-mode", "global", "--dp-clip", "1", "--dp-noise", "1"},
                 {"simulate", "--dp-mode", "central"},
+                {"simulate", "--slow-clients", "3"},
+                {"simulate", "--slow-clients", "3:1:2:4"},
+                {"simulate", "--slow-clients", "0:1:2"},
+                {"simulate", "--slow-clients", "3:x:2"},
+                {"simulate", "--slow-clients", "3:1:0"},
+                {"simulate", "--slow-clients", "3:2"},
+                {"simulate", "--slow-clients", "3:1:4"},
+                {"simulate", "--slow-clients", "2:1:1", "--dp-mode", "central", "--dp-clip", "1", "--dp-noise", "1"},
                 {"simulate", "--dp-mode", "central", "--dp-clip", "1", "--dp-noise", "1", "--aggregator", "median"},
         };
         for (String[] argv : bad) {

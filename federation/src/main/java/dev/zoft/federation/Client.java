@@ -1,11 +1,13 @@
 package dev.zoft.federation;
 
 import dev.zoft.federation.protocol.ClientUpload;
+import dev.zoft.federation.protocol.CoverageMask;
 import dev.zoft.federation.protocol.RoundAggregate;
 import dev.zoft.federation.protocol.RoundPlan;
 import dev.zoft.federation.protocol.StepScalars;
 import dev.zoft.federation.privacy.LocalGaussianPrivacy;
 import dev.zoft.zo.data.Dataset;
+import dev.zoft.zo.estimate.Estimator;
 import dev.zoft.zo.estimate.Seeds;
 import dev.zoft.zo.estimate.StepResult;
 import java.util.List;
@@ -24,6 +26,12 @@ import java.util.Objects;
  *       privacy on ({@link LocalGaussianPrivacy}) the scalars are clipped and noised on the device
  *       first, and the loss is not reported (0).</li>
  * </ol>
+ *
+ * <p><b>A slow client</b> ({@link DirectionCaps}) runs the estimator with the capped counts
+ * ({@link DirectionCaps#capped}) on the same step seeds: a subset of the round's directions, its own
+ * local updates normalised by its own counts. Its upload keeps the round's S × K layout
+ * ({@link SubGrid#scatter}) with the uncomputed scalars 0 and a {@link CoverageMask}; with DP only the
+ * covered scalars are clipped and noised.
  */
 public final class Client<B> {
 
@@ -32,6 +40,7 @@ public final class Client<B> {
     private final BatchFactory<B> batches;
     private final SyncedModel<B> model;
     private final LocalGaussianPrivacy privacy;
+    private final DirectionCaps caps;
 
     /**
      * @param id      the client's id (its index in the partition)
@@ -49,6 +58,17 @@ public final class Client<B> {
      * @param privacy the local DP mechanism with the client's secret seed, or null for none
      */
     public Client(int id, Dataset shard, BatchFactory<B> batches, SyncedModel<B> model, LocalGaussianPrivacy privacy) {
+        this(id, shard, batches, model, privacy, null);
+    }
+
+    /**
+     * A client that may privatize its uploads and may run fewer directions than the round.
+     *
+     * @param privacy the local DP mechanism with the client's secret seed, or null for none
+     * @param caps    the client's direction caps, or null to run the round's counts
+     */
+    public Client(int id, Dataset shard, BatchFactory<B> batches, SyncedModel<B> model, LocalGaussianPrivacy privacy,
+                  DirectionCaps caps) {
         if (id < 0) {
             throw new IllegalArgumentException("negative client id " + id);
         }
@@ -60,6 +80,17 @@ public final class Client<B> {
         this.batches = Objects.requireNonNull(batches, "batches");
         this.model = Objects.requireNonNull(model, "model");
         this.privacy = privacy;
+        this.caps = caps;
+    }
+
+    /** The client's direction caps, or null. */
+    public DirectionCaps caps() {
+        return caps;
+    }
+
+    /** The estimator this client steps with in round {@code round}: the round's, or its capped form. */
+    public Estimator estimator(int round) {
+        return model.estimator(round, caps);
     }
 
     public int id() {
@@ -93,6 +124,9 @@ public final class Client<B> {
         }
         int steps = plan.localSteps();
         int[][] picks = BatchSampler.sample(shard.size(), plan.batchSize(), steps, FederationSeeds.batches(plan.roundSeed(), id));
+        Estimator full = model.estimator(plan.round());
+        Estimator estimator = estimator(plan.round());
+        boolean capped = estimator != full;
         double[][] scalars = new double[steps][];
         double lossSum = 0;
         long lossCount = 0;
@@ -102,9 +136,9 @@ public final class Client<B> {
         try {
             for (int s = 0; s < steps; s++) {
                 B batch = batches.batch(shard, picks[s]);
-                StepResult r = model.estimator(plan.round()).step(model.objective(), batch, Seeds.step(plan.roundSeed(), s),
+                StepResult r = estimator.step(model.objective(), batch, Seeds.step(plan.roundSeed(), s),
                         plan.learningRate(), model.pool());
-                scalars[s] = r.projectedGradients();
+                scalars[s] = capped ? SubGrid.scatter(full, estimator, r.projectedGradients()) : r.projectedGradients();
                 for (double l : r.losses()) {
                     lossSum += l;
                     lossCount++;
@@ -117,14 +151,15 @@ public final class Client<B> {
         }
         double meanLoss = lossSum / lossCount;
         StepScalars raw = StepScalars.ofSteps(scalars);
+        CoverageMask coverage = capped ? SubGrid.mask(full, estimator) : CoverageMask.full(full.scalarsPerStep());
         ClientUpload upload = privacy == null
-                ? new ClientUpload(plan.round(), id, shard.size(), raw, meanLoss)
-                : new ClientUpload(plan.round(), id, shard.size(), privacy.privatize(raw, plan.round()), 0);
+                ? new ClientUpload(plan.round(), id, shard.size(), raw, meanLoss, coverage)
+                : new ClientUpload(plan.round(), id, shard.size(), privacy.privatize(raw, coverage, plan.round()), 0, coverage);
         return new LocalRound(upload, passes, flops, applied, meanLoss);
     }
 
     @Override
     public String toString() {
-        return "Client[" + id + ", " + shard.size() + " examples]";
+        return "Client[" + id + ", " + shard.size() + " examples" + (caps == null ? "" : ", caps " + caps.describe()) + "]";
     }
 }

@@ -53,7 +53,9 @@ import java.util.Objects;
  * losses (the simulator sees them; the server does not); in central mode the server aggregates with
  * {@link CentralGaussianMean} (its secret from domain {@value #CENTRAL_DP_SECRET_DOMAIN}). Either way
  * the result carries the run's {@link PrivacyReport}. With {@link SimulationConfig#poisoning} the chosen attacker clients
- * replace their uploads before sending them (simulation only).
+ * replace their uploads before sending them (simulation only). With {@link SimulationConfig#clientCaps}
+ * the slow clients run fewer directions ({@link DirectionCaps}) and upload partial scalars, which the
+ * server aggregates per coordinate; the round metrics count the forwards they really ran.
  *
  * <p>Deterministic: the same configuration, data and base model give bit-identical metrics (wall
  * time aside), logs and weights, on any thread count.
@@ -117,7 +119,11 @@ public final class FederatedSimulation implements AutoCloseable {
         for (int c = 0; c < config.clients(); c++) {
             LocalGaussianPrivacy dp = config.privacy() == null || config.privacy().mode() != DpSettings.Mode.LOCAL ? null
                     : new LocalGaussianPrivacy(config.privacy(), Seeds.derive(config.seed(), DP_SECRET_DOMAIN, c));
-            clients.add(new Client<>(c, partition.clientDataset(train, c), batches, shared, dp));
+            DirectionCaps caps = config.clientCaps().of(c);
+            if (caps != null) {
+                caps.capped(estimator); // refuses an estimator caps do not apply to, before any round runs
+            }
+            clients.add(new Client<>(c, partition.clientDataset(train, c), batches, shared, dp, caps));
         }
         this.attackers = config.poisoning() == null ? new boolean[config.clients()]
                 : config.poisoning().attackers(config.clients(), config.seed());
@@ -140,6 +146,9 @@ public final class FederatedSimulation implements AutoCloseable {
         }
         if (config.poisoning() != null) {
             note += " poisoning=" + config.poisoning().format() + "@" + config.poisoning().fraction();
+        }
+        if (config.clientCaps() != ClientCaps.none()) {
+            note += " slow-clients=" + config.clientCaps().describe();
         }
         return note;
     }

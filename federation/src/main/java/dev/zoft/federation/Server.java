@@ -273,7 +273,8 @@ public final class Server {
      * Validates and keeps an upload of the open round.
      *
      * @throws ProtocolException for an upload of another round, from a client not chosen for it, a
-     *     second upload from a client, or scalars of the wrong shape (nothing is kept then)
+     *     second upload from a client, scalars of the wrong shape, or a coverage mask that is not a
+     *     sub-grid of the round's estimator ({@link SubGrid#requireAllowed}) (nothing is kept then)
      */
     public void accept(ClientUpload upload) throws ProtocolException {
         if (open == null) {
@@ -291,10 +292,17 @@ public final class Server {
             throw new ProtocolException("client " + upload.clientId() + " already uploaded for round " + open.round());
         }
         StepScalars s = upload.scalars();
-        int perStep = estimators.apply(open.round()).scalarsPerStep();
+        Estimator roundEstimator = estimators.apply(open.round());
+        int perStep = roundEstimator.scalarsPerStep();
         if (s.steps() != localSteps || s.perStep() != perStep) {
             throw new ProtocolException("client " + upload.clientId() + " uploaded " + s.steps() + " × " + s.perStep()
                     + " scalars, round " + open.round() + " expects " + localSteps + " × " + perStep);
+        }
+        try {
+            SubGrid.requireAllowed(roundEstimator, upload.coverage());
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("client " + upload.clientId() + "'s upload for round " + open.round() + ": "
+                    + e.getMessage());
         }
         uploads.put(upload.clientId(), upload);
     }

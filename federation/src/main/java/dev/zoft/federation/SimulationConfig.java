@@ -31,12 +31,14 @@ import java.util.Objects;
  * @param aggregator      how the server combines the uploads (default {@code mean}, FedAvg's weighted mean)
  * @param privacy         DP on the uploaded scalars (local, or central with the mean), or null for none (default none)
  * @param poisoning       simulated attacker clients, or null for none (default none; simulator only)
+ * @param clientCaps      slow clients and their direction caps ({@link ClientCaps#none()}: every client runs the
+ *                        round's counts, the default); applies to the shared-seed methods (DeComFL, FedSPZO)
  */
 public record SimulationConfig(int clients, double alpha, int clientsPerRound, int localSteps, int rounds,
                                int batchSize, EstimatorSpec estimator, double learningRate,
                                double finalLearningRate, TrainableSubset trainable, int splitLayer, long seed,
                                int evalEvery, int devSize, int maxTokens, AggregatorSpec aggregator,
-                               DpSettings privacy, Poisoning poisoning) {
+                               DpSettings privacy, Poisoning poisoning, ClientCaps clientCaps) {
 
     public SimulationConfig {
         positive(clients, "clients");
@@ -71,6 +73,21 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
             throw new IllegalArgumentException("central DP noises the mean of the clipped uploads; it does not combine with the "
                     + aggregator.format() + " aggregator (use local DP, or the mean)");
         }
+        Objects.requireNonNull(clientCaps, "clientCaps (ClientCaps.none() for none)");
+        if (clientCaps != ClientCaps.none() && privacy != null && privacy.mode() == DpSettings.Mode.CENTRAL) {
+            throw new IllegalArgumentException("central DP divides by every upload, so capped clients' uncovered scalars would"
+                    + " shrink the mean; use local DP with slow clients (" + clientCaps.describe() + ")");
+        }
+    }
+
+    /** As before slow clients existed: nobody capped. */
+    public SimulationConfig(int clients, double alpha, int clientsPerRound, int localSteps, int rounds,
+                            int batchSize, EstimatorSpec estimator, double learningRate,
+                            double finalLearningRate, TrainableSubset trainable, int splitLayer, long seed,
+                            int evalEvery, int devSize, int maxTokens, AggregatorSpec aggregator,
+                            DpSettings privacy, Poisoning poisoning) {
+        this(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator, learningRate, finalLearningRate,
+                trainable, splitLayer, seed, evalEvery, devSize, maxTokens, aggregator, privacy, poisoning, ClientCaps.none());
     }
 
     private static void positive(int v, String what) {
@@ -122,6 +139,7 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         b.aggregator = aggregator;
         b.privacy = privacy;
         b.poisoning = poisoning;
+        b.clientCaps = clientCaps;
         return b;
     }
 
@@ -145,6 +163,7 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         private AggregatorSpec aggregator = AggregatorSpec.mean();
         private DpSettings privacy;
         private Poisoning poisoning;
+        private ClientCaps clientCaps = ClientCaps.none();
 
         private Builder() {
         }
@@ -169,11 +188,13 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         public Builder privacy(DpSettings p) { privacy = p; return this; }
         /** Simulated attackers, or null for none. */
         public Builder poisoning(Poisoning p) { poisoning = p; return this; }
+        /** Slow clients and their direction caps ({@link ClientCaps#none()} for none). */
+        public Builder clientCaps(ClientCaps c) { clientCaps = c; return this; }
 
         public SimulationConfig build() {
             return new SimulationConfig(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator,
                     learningRate, finalLearningRate, trainable, splitLayer, seed, evalEvery, devSize, maxTokens, aggregator,
-                    privacy, poisoning);
+                    privacy, poisoning, clientCaps);
         }
     }
 }

@@ -37,6 +37,9 @@ public final class SyncedModel<B> implements AutoCloseable {
     private final WorkerPool pool;
     private final ScopedViews views;
     private final Perturbation perturbation;
+    /** The last capped estimator handed out, and the round estimator it caps (one kept: see {@link #estimator(int, DirectionCaps)}). */
+    private Estimator capped;
+    private Estimator cappedOf;
     private Snapshot roundStart;
     private int syncedRound;
     private boolean away;
@@ -83,6 +86,39 @@ public final class SyncedModel<B> implements AutoCloseable {
     /** The estimator of round {@code round}. */
     public Estimator estimator(int round) {
         return estimators.apply(round);
+    }
+
+    /**
+     * The estimator a client with {@code caps} steps with in round {@code round}: the round's own when
+     * {@code caps} is null or lowers no count, else its capped form ({@link DirectionCaps#capped}).
+     * The last capped estimator is kept and handed out again while the round's estimator and the
+     * capped counts stay the same, so simulated slow clients sharing this model share one estimator
+     * (an estimator holds a model-sized snapshot once it has stepped).
+     */
+    public Estimator estimator(int round, DirectionCaps caps) {
+        Estimator full = estimators.apply(round);
+        if (caps == null) {
+            return full;
+        }
+        Estimator c = caps.capped(full);
+        if (c == full) {
+            return full;
+        }
+        // Same kind, settings and scales as the round's estimator, so its counts tell them apart.
+        if (capped == null || cappedOf != full || !sameCounts(capped, c)) {
+            capped = c;
+            cappedOf = full;
+        }
+        return capped;
+    }
+
+    private static boolean sameCounts(Estimator a, Estimator b) {
+        return switch (a) {
+            case dev.zoft.zo.estimate.MeZo m -> b instanceof dev.zoft.zo.estimate.MeZo n && m.directions() == n.directions();
+            case dev.zoft.zo.estimate.FedSpzo f -> b instanceof dev.zoft.zo.estimate.FedSpzo g && f.p1() == g.p1()
+                    && f.p2() == g.p2() && f.variant() == g.variant();
+            default -> false;
+        };
     }
 
     private static IntFunction<Estimator> constant(Estimator e) {

@@ -5,8 +5,12 @@ import dev.zoft.federation.protocol.StepScalars;
 import java.util.List;
 
 /**
- * FedAvg's aggregation: scalar i is {@code Σ_c n_c·g_c[i] / Σ_c n_c} over the round's clients, n_c
- * the client's sample count, summed in double in client order and rounded once to float.
+ * FedAvg's aggregation: scalar i is {@code Σ_c n_c·g_c[i] / Σ_c n_c} over the round's clients that
+ * computed it ({@link ClientUpload#covers}: every client, unless some are capped), n_c the client's
+ * sample count, summed in double in client order and rounded once to float. A scalar no client
+ * computed is 0 (its direction is not applied). With every upload covering everything this is the
+ * plain weighted mean, bit for bit. {@link #weights} are the shares over all uploads (what the log
+ * records; a scalar covered by fewer clients renormalises over them).
  */
 public final class WeightedMean implements Aggregator {
 
@@ -29,21 +33,25 @@ public final class WeightedMean implements Aggregator {
             throw new IllegalArgumentException("no uploads to aggregate");
         }
         StepScalars first = uploads.getFirst().scalars();
-        double total = 0;
         for (ClientUpload u : uploads) {
             if (u.scalars().steps() != first.steps() || u.scalars().perStep() != first.perStep()) {
                 throw new IllegalArgumentException("client " + u.clientId() + " uploaded " + u.scalars()
                         + ", client " + uploads.getFirst().clientId() + " " + first);
             }
-            total += u.sampleCount();
         }
         float[] out = new float[first.size()];
         for (int i = 0; i < out.length; i++) {
+            // The weights renormalise over the covering clients; the sums run in client order as
+            // before, so full coverage gives the same bits as the uncapped protocol.
             double sum = 0;
+            double total = 0;
             for (ClientUpload u : uploads) {
-                sum += (double) u.sampleCount() * u.scalars().get(i);
+                if (u.covers(i)) {
+                    sum += (double) u.sampleCount() * u.scalars().get(i);
+                    total += u.sampleCount();
+                }
             }
-            out[i] = (float) (sum / total);
+            out[i] = total == 0 ? 0f : (float) (sum / total);
         }
         return StepScalars.of(first.steps(), first.perStep(), out);
     }

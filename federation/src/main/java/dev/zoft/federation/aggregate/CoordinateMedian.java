@@ -11,6 +11,9 @@ import java.util.List;
  * exact in double and then rounded to float). Fewer than half of the uploads, however far they
  * lie, cannot move it outside the range of the other uploads' values.
  *
+ * <p>With capped clients the median of scalar i is over the uploads that computed it; a scalar no
+ * upload computed is 0.
+ *
  * <p><b>Unweighted, on purpose.</b> Every upload is one vote, whatever sample count the client
  * reports: the sample count is the client's own claim, and a weighted median would let one
  * attacker claiming a huge shard decide the aggregate alone. The round log records these votes as
@@ -31,8 +34,9 @@ public final class CoordinateMedian implements Aggregator {
         float[] column = new float[n];
         float[] out = new float[shape.size()];
         for (int i = 0; i < out.length; i++) {
-            Coordinates.sortedColumn(uploads, i, column);
-            out[i] = (n & 1) == 1 ? column[n / 2] : (float) (((double) column[n / 2 - 1] + column[n / 2]) / 2);
+            int m = Coordinates.sortedColumn(uploads, i, column);
+            out[i] = m == 0 ? 0f
+                    : (m & 1) == 1 ? column[m / 2] : (float) (((double) column[m / 2 - 1] + column[m / 2]) / 2);
         }
         return StepScalars.of(shape.steps(), shape.perStep(), out);
     }

@@ -30,15 +30,20 @@ final class Coordinates {
     }
 
     /**
-     * Fills {@code column} with scalar {@code i} of every upload and sorts it. Sorting by value is
-     * what makes the result independent of the uploads' order bit for bit (equal values are
-     * interchangeable), not only of their client ids.
+     * Fills the start of {@code column} with scalar {@code i} of every upload that computed it
+     * ({@link ClientUpload#covers}) and sorts that part; returns how many there are (0: nobody
+     * computed scalar i). Sorting by value is what makes the result independent of the uploads'
+     * order bit for bit (equal values are interchangeable), not only of their client ids.
      */
-    static void sortedColumn(List<ClientUpload> uploads, int i, float[] column) {
-        for (int c = 0; c < column.length; c++) {
-            column[c] = uploads.get(c).scalars().get(i);
+    static int sortedColumn(List<ClientUpload> uploads, int i, float[] column) {
+        int m = 0;
+        for (ClientUpload u : uploads) {
+            if (u.covers(i)) {
+                column[m++] = u.scalars().get(i);
+            }
         }
-        Arrays.sort(column);
+        Arrays.sort(column, 0, m);
+        return m;
     }
 
     /** One vote per upload: 1/n each (what the round log records for the unweighted aggregators). */

@@ -15,6 +15,9 @@ import java.util.List;
  * to {@code (n − 1) / 2} so at least one value survives: the trimmed mean then becomes the median
  * (odd n) or the midpoint of the two middle values (even n).
  *
+ * <p>With capped clients scalar i's column holds the n uploads that computed it (k from that n); a
+ * scalar no upload computed is 0.
+ *
  * <p><b>Unweighted, on purpose</b>, like {@link CoordinateMedian}: the sample count is the
  * client's own claim. The log records each upload's vote, {@code 1/n}; which uploads a scalar kept
  * differs from scalar to scalar, and replay never needs it since the log holds the aggregate.
@@ -51,12 +54,15 @@ public final class TrimmedMean implements Aggregator {
     @Override
     public StepScalars aggregate(List<ClientUpload> uploads) {
         StepScalars shape = Coordinates.shape(uploads);
-        int n = uploads.size();
-        int k = trimmedPerSide(n);
-        float[] column = new float[n];
+        float[] column = new float[uploads.size()];
         float[] out = new float[shape.size()];
         for (int i = 0; i < out.length; i++) {
-            Coordinates.sortedColumn(uploads, i, column);
+            int n = Coordinates.sortedColumn(uploads, i, column);
+            if (n == 0) {
+                out[i] = 0f;
+                continue;
+            }
+            int k = trimmedPerSide(n);
             // From −0, not +0: −0 + x = x for every x, and a column of −0 keeps its sign, so that
             // unanimous uploads come back bit for bit.
             double sum = -0.0;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zoft.federation.ClientCaps;
+import dev.zoft.federation.DirectionCaps;
 import dev.zoft.federation.SimulationConfig;
 import dev.zoft.federation.method.DirectionSchedule;
 import dev.zoft.federation.method.MethodKind;
@@ -78,6 +80,14 @@ import java.util.Set;
  * </ul>
  * A field the method does not take is an error. Each of these fields may also be a list (a grid axis).
  *
+ * <p><b>Slow clients.</b> {@code "federation": {..., "slowClients": {"every": 3, "p1": 1, "p2": 2}}}
+ * makes every 3rd client id (ids 2, 5, 8, …) a slow device that runs at most P1 = 1 block-1 and P2 = 2
+ * block-2 directions of FedSPZO (nested or decoupled; each cap lowered to the round's count), and
+ * {@code "p": 2} at most 2 of DeComFL's P directions. They run a sub-grid of the round's directions
+ * with the same seeds and upload only those scalars; the server averages each scalar over the clients
+ * that computed it ({@link DirectionCaps}, {@link ClientCaps}). FedZO and FedKSeed cells ignore it
+ * (they are not shared-seed methods); the per-client cost rows show the slow clients' smaller FLOPs.
+ *
  * <p><b>Budget-driven split.</b> {@code "split": "budget"} with {@code "budget": {"flopsPerStep": X}}
  * (or {@code flopsPerRound}, {@code secondsPerStep}, {@code secondsPerRound}; optional {@code maxP1},
  * {@code maxP2}, {@code minBlock2Share}, {@code allowFrozenBlock1}, defaults as in
@@ -115,7 +125,8 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
     private static final Set<String> TOP = Set.of("name", "data", "federation", "training", "seeds", "methods", "budgetFlops",
             "rows", "targetAccuracy");
     private static final Set<String> FEDERATION = Set.of("clients", "perRound", "localSteps", "rounds", "batch", "alpha",
-            "evalEvery", "devSize", "maxTokens", "maxFlops", "evalEveryFlops");
+            "evalEvery", "devSize", "maxTokens", "maxFlops", "evalEveryFlops", "slowClients");
+    private static final Set<String> SLOW_CLIENTS = Set.of("every", "p", "p1", "p2");
     private static final Set<String> TRAINING = Set.of("trainable", "split", "lrDecay", "budget");
     private static final Set<String> BUDGET = Set.of("flopsPerStep", "flopsPerRound", "secondsPerStep", "secondsPerRound",
             "maxP1", "maxP2", "minBlock2Share", "allowFrozenBlock1");
@@ -191,7 +202,7 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
                 .batchSize(integer(fed, "batch", 16)).evalEvery(integer(fed, "evalEvery", 5))
                 .devSize(integer(fed, "devSize", 0)).maxTokens(integer(fed, "maxTokens", 64))
                 .trainable(TrainableSubset.parse(text(tr, "trainable", "top-1"))).splitLayer(splitLayer)
-                .alpha(alphas.getFirst()).build();
+                .alpha(alphas.getFirst()).clientCaps(slowClients(fed)).build();
         if (!top.has("methods") || !top.get("methods").isArray() || top.get("methods").isEmpty()) {
             throw new IllegalArgumentException("'methods' must be a non-empty list");
         }
@@ -220,6 +231,29 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         }
         return new ExperimentSpec(file, name, data, base, alphas, List.copyOf(seeds), List.copyOf(methods), budget, decay,
                 stop, rows.equals("all"), target);
+    }
+
+    /** {@code federation.slowClients}: every {@code every}-th client id capped at p / p1 / p2 (absent: none). */
+    private static ClientCaps slowClients(ObjectNode fed) {
+        if (!fed.has("slowClients")) {
+            return ClientCaps.none();
+        }
+        ObjectNode s = object(fed.get("slowClients"), "federation.slowClients", SLOW_CLIENTS);
+        if (!s.has("every")) {
+            throw new IllegalArgumentException("federation.slowClients needs 'every' (every k-th client id is slow)");
+        }
+        if (!s.has("p") && !s.has("p1") && !s.has("p2")) {
+            throw new IllegalArgumentException("federation.slowClients caps nothing: give p (DeComFL) and/or p1, p2 (FedSPZO)");
+        }
+        int every = integer(s, "every", 0);
+        int p = integer(s, "p", DirectionCaps.UNCAPPED);
+        int p1 = integer(s, "p1", DirectionCaps.UNCAPPED);
+        int p2 = integer(s, "p2", DirectionCaps.UNCAPPED);
+        try {
+            return ClientCaps.every(every, new DirectionCaps(p, p1, p2));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("federation.slowClients: " + e.getMessage());
+        }
     }
 
     /** An optional FLOP count (a JSON number such as 2e13): 0 when absent. */

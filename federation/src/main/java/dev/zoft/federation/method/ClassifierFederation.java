@@ -1,5 +1,6 @@
 package dev.zoft.federation.method;
 
+import dev.zoft.federation.ClientCaps;
 import dev.zoft.federation.FederatedSimulation;
 import dev.zoft.federation.SimulationConfig;
 import dev.zoft.federation.cost.CountingObjective;
@@ -51,11 +52,12 @@ public final class ClassifierFederation {
             shards.add(partition.clientDataset(train, c));
         }
         SeedLog.Header header = new SeedLog.Header(modelName, weightsSha256, spec.estimator().distribution(),
-                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " method=" + spec.describe(),
+                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " method=" + spec.describe()
+                        + (config.clientCaps() == ClientCaps.none() ? "" : " slow-clients=" + config.clientCaps().describe()),
                 model.parameters().size());
         MethodContext<LabelledBatch> context = new MethodContext<>(new CountingObjective<>(model), pool, shards,
                 FederatedSimulation.batchFactory(model), config.clientsPerRound(), config.localSteps(), config.batchSize(),
-                config.schedule(), config.seed(), header);
+                config.schedule(), config.seed(), header, config.clientCaps());
         List<LabelledBatch> devBatches = model.batches(dev.texts(), dev.labelArray(), FederatedSimulation.EVAL_BATCH);
         try (FederatedMethod<LabelledBatch> method = spec.create(context)) {
             return new MethodSimulation<>(method, context, config.rounds(), config.evalEvery(), budget,

@@ -1,6 +1,7 @@
 package dev.zoft.federation.method;
 
 import dev.zoft.federation.BatchFactory;
+import dev.zoft.federation.ClientCaps;
 import dev.zoft.federation.cost.CountingObjective;
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.zo.data.Dataset;
@@ -23,10 +24,12 @@ import java.util.Objects;
  * @param schedule   η of round r is {@code schedule.at(r − 1)}
  * @param runSeed    every seed of the run derives from it
  * @param header     the base model's identity, for the logs
+ * @param caps       slow clients' direction caps (the shared-seed methods DeComFL and FedSPZO honour them; the
+ *                   others run every client in full)
  */
 public record MethodContext<B>(CountingObjective<B> objective, WorkerPool pool, List<Dataset> shards,
                                BatchFactory<B> batches, int perRound, int localSteps, int batchSize,
-                               LearningRate schedule, long runSeed, SeedLog.Header header) {
+                               LearningRate schedule, long runSeed, SeedLog.Header header, ClientCaps caps) {
     public MethodContext {
         Objects.requireNonNull(objective, "objective");
         Objects.requireNonNull(pool, "pool");
@@ -34,12 +37,20 @@ public record MethodContext<B>(CountingObjective<B> objective, WorkerPool pool, 
         Objects.requireNonNull(batches, "batches");
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(header, "header");
+        Objects.requireNonNull(caps, "caps (ClientCaps.none() for none)");
         if (shards.isEmpty() || perRound < 1 || perRound > shards.size()) {
             throw new IllegalArgumentException("need 1 ≤ clients per round ≤ clients, got " + perRound + " of " + shards.size());
         }
         if (localSteps < 1 || batchSize < 1) {
             throw new IllegalArgumentException("need S ≥ 1 and batch ≥ 1, got " + localSteps + ", " + batchSize);
         }
+    }
+
+    /** A context with no slow client. */
+    public MethodContext(CountingObjective<B> objective, WorkerPool pool, List<Dataset> shards, BatchFactory<B> batches,
+                         int perRound, int localSteps, int batchSize, LearningRate schedule, long runSeed,
+                         SeedLog.Header header) {
+        this(objective, pool, shards, batches, perRound, localSteps, batchSize, schedule, runSeed, header, ClientCaps.none());
     }
 
     /** N, the clients of the federation. */

@@ -37,6 +37,10 @@ import java.util.List;
  * <p>With a direction-count schedule ({@link MethodSpec#schedule()}) round r's estimator is the one
  * with {@link MethodSpec#directionsAt}{@code (r)} directions (P, or P2 for FedSPZO): the server checks
  * round r's uploads against it and logs its updates, and clients replay a missed round r with it.
+ *
+ * <p>Slow clients ({@link MethodContext#caps()}) run the capped estimator and upload partial scalars
+ * (see {@link dev.zoft.federation.DirectionCaps}); the server averages each scalar over the clients that
+ * computed it.
  */
 final class SharedSeedMethod<B> implements FederatedMethod<B> {
 
@@ -59,7 +63,7 @@ final class SharedSeedMethod<B> implements FederatedMethod<B> {
                 context.schedule(), context.runSeed(), estimators, new WeightedMean(),
                 RoundLog.inMemory(context.header()));
         for (int c = 0; c < context.clients(); c++) {
-            clients.add(new Client<>(c, context.shards().get(c), context.batches(), model));
+            clients.add(new Client<>(c, context.shards().get(c), context.batches(), model, null, context.caps().of(c)));
         }
     }
 
@@ -95,7 +99,8 @@ final class SharedSeedMethod<B> implements FederatedMethod<B> {
             }
         }
         LocalRound local = clients.get(client).run(plan);
-        Estimator estimator = estimators.apply(plan.round());
+        // A slow client steps with its capped estimator: its passes are that estimator's schedule.
+        Estimator estimator = clients.get(client).estimator(plan.round());
         for (int s = 0; s < plan.localSteps(); s++) {
             StepCosts.addStep(meter, estimator, views);
         }

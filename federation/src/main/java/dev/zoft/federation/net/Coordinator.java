@@ -488,6 +488,11 @@ public final class Coordinator implements AutoCloseable {
             throw new Rejected(422, "upload of " + s.steps() + " × " + s.perStep() + " scalars, round " + open.round()
                     + " expects " + plan.localSteps() + " × " + estimator.scalarsPerStep());
         }
+        try {
+            dev.zoft.federation.SubGrid.requireAllowed(estimator, u.coverage());
+        } catch (IllegalArgumentException e) {
+            throw new Rejected(422, e.getMessage());
+        }
         for (int i = 0; i < s.size(); i++) {
             if (Math.abs(s.get(i)) > limits.maxAbsScalar()) {
                 throw new Rejected(422, "scalar " + i + " = " + s.get(i) + " exceeds the bound " + limits.maxAbsScalar());

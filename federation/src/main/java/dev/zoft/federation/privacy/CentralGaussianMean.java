@@ -17,6 +17,10 @@ import java.util.Objects;
  * the log's readers (every client) cannot subtract it; the server, which sees the raw uploads,
  * must be trusted. Each upload's recorded weight is its vote, 1/n. Replay applies the logged
  * (noised) aggregate, so it stays exact.
+ *
+ * <p>A capped client's uncovered scalars are 0 and count as such here (the sum divides by every
+ * upload): the sensitivity stays one clipped upload, at the price of shrinking the scalars fewer
+ * clients computed. The simulator does not combine caps with central DP.
  */
 public final class CentralGaussianMean implements Aggregator {
 

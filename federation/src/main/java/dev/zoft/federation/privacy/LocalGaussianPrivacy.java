@@ -1,5 +1,6 @@
 package dev.zoft.federation.privacy;
 
+import dev.zoft.federation.protocol.CoverageMask;
 import dev.zoft.federation.protocol.StepScalars;
 import dev.zoft.zo.estimate.Seeds;
 import java.util.Objects;
@@ -71,12 +72,25 @@ public final class LocalGaussianPrivacy {
 
     /** What the client uploads for {@code round} instead of {@code raw}: clipped, noised, rounded to float. */
     public StepScalars privatize(StepScalars raw, int round) {
+        return privatize(raw, CoverageMask.full(raw.perStep()), round);
+    }
+
+    /**
+     * What a client covering only {@code coverage} of each step uploads: its covered scalars clipped
+     * (their norm; the uncovered ones are 0 and stay exactly 0) and noised, each with the noise the
+     * same index would get in a full upload. Noising an uncovered scalar would protect nothing (it
+     * carries no data) and would break the rule that uncovered scalars are 0.
+     */
+    public StepScalars privatize(StepScalars raw, CoverageMask coverage, int round) {
+        if (coverage.size() != raw.perStep()) {
+            throw new IllegalArgumentException("coverage mask of " + coverage.size() + " coordinates for " + raw);
+        }
         double[] clipped = clip(raw);
         long noiseSeed = Seeds.derive(secretSeed, NOISE_DOMAIN, round);
         double sd = settings.noise() * settings.clip();
         float[] out = new float[clipped.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (clipped[i] + sd * GaussianNoise.standard(noiseSeed, i));
+            out[i] = coverage.covers(i % raw.perStep()) ? (float) (clipped[i] + sd * GaussianNoise.standard(noiseSeed, i)) : 0f;
         }
         return StepScalars.of(raw.steps(), raw.perStep(), out);
     }

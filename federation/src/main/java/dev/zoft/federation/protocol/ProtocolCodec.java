@@ -17,7 +17,7 @@ import java.util.List;
  *
  * <h2>Format, version 1 (big-endian, as {@link DataOutputStream} writes)</h2>
  * Every message starts with a 6-byte prefix: {@code u32 magic 0x5A4F4650 ("ZOFP")}, {@code u8 version = 1},
- * {@code u8 type} (1 plan, 2 upload, 3 record, 4 catch-up). Then the body:
+ * {@code u8 type} (1 plan, 2 upload, 3 record, 4 catch-up, 5 partial upload). Then the body:
  * <pre>
  * scalars   := i32 S, i32 K, S·K × f32                                          (8 + 4·S·K bytes)
  * aggregate := i32 round, i64 roundSeed, f64 η, scalars                         (28 + 4·S·K bytes)
@@ -27,8 +27,18 @@ import java.util.List;
  * record    := aggregate, i32 n, n × (i32 client, f64 weight),
  *              i32 u, u × (u8 scope, i64 seed, f32 coefficient)                 (36 + 4·S·K + 12·n + 13·u)
  * catch-up  := i32 n, n × aggregate (consecutive rounds, increasing)            (4 + Σ aggregates)
+ * partial   := upload, i32 K, ⌈K/8⌉ × u8 coverage mask                           (32 + 4·S·K + ⌈K/8⌉)
  * </pre>
  * So an upload of S·K scalars is {@code 34 + 4·S·K} bytes and a plan with no missing round 38.
+ *
+ * <p><b>Partial uploads</b> (type 5) come from capped clients ({@link ClientUpload#coverage()}):
+ * the upload's body, then the mask ({@link CoverageMask#toBytes}) of the K coordinates each step
+ * computed. An upload covering everything is always written as type 2, byte for byte as before
+ * masks existed, and a type-5 message whose mask covers everything is refused (one encoding per
+ * upload). The decoder refuses a mask whose K differs from the scalars', a set bit beyond K, a mask
+ * covering nothing, and an uncovered scalar that is not 0. Whether the mask is a sub-grid the
+ * round's estimator allows is the server's check ({@code Server.accept}), since only it knows the
+ * round's estimator.
  *
  * <p>Decoding checks every count against {@link Limits} and against the bytes left before it
  * allocates, rejects non-finite floats, out-of-range fields and trailing bytes, and reports any
@@ -46,6 +56,7 @@ public final class ProtocolCodec {
     static final int TYPE_UPLOAD = 2;
     static final int TYPE_RECORD = 3;
     static final int TYPE_CATCH_UP = 4;
+    static final int TYPE_PARTIAL_UPLOAD = 5;
 
     /** Upper bounds a decoder accepts; they keep a hostile length field from allocating gigabytes. */
     public static final class Limits {
@@ -85,13 +96,19 @@ public final class ProtocolCodec {
         });
     }
 
+    /** An upload: type 2 when it covers every coordinate, else type 5 with its coverage mask. */
     public static byte[] encode(ClientUpload upload) {
-        return write(TYPE_UPLOAD, d -> {
+        boolean partial = !upload.coverage().isFull();
+        return write(partial ? TYPE_PARTIAL_UPLOAD : TYPE_UPLOAD, d -> {
             d.writeInt(upload.round());
             d.writeInt(upload.clientId());
             d.writeInt(upload.sampleCount());
             writeScalars(d, upload.scalars());
             d.writeDouble(upload.meanTrainLoss());
+            if (partial) {
+                d.writeInt(upload.coverage().size());
+                d.write(upload.coverage().toBytes());
+            }
         });
     }
 
@@ -174,15 +191,34 @@ public final class ProtocolCodec {
         return r.build(() -> new RoundPlan(round, seed, steps, batch, lr, missing));
     }
 
+    /** Decodes an upload of either form (type 2, or type 5 with a coverage mask). */
     public static ClientUpload decodeUpload(byte[] bytes) throws ProtocolException {
-        Reader r = new Reader(bytes, "client upload", TYPE_UPLOAD);
+        Reader r = new Reader(bytes, "client upload", TYPE_UPLOAD, TYPE_PARTIAL_UPLOAD);
         int round = r.round();
         int client = r.intIn(0, Integer.MAX_VALUE, "client id");
         int samples = r.intIn(1, Integer.MAX_VALUE, "sample count");
         StepScalars scalars = r.scalars();
         double loss = r.finiteDouble("mean train loss");
+        CoverageMask coverage = null;
+        if (r.type == TYPE_PARTIAL_UPLOAD) {
+            int k = r.intIn(scalars.perStep(), scalars.perStep(), "coverage mask size (the scalars per step)");
+            int n = (k + 7) / 8;
+            if (bytes.length - r.pos < n) {
+                throw r.error(0, "a mask of " + k + " coordinates needs " + n + " bytes, " + (bytes.length - r.pos) + " left");
+            }
+            byte[] mask = new byte[n];
+            for (int i = 0; i < n; i++) {
+                mask[i] = (byte) r.u8();
+            }
+            coverage = r.build(() -> CoverageMask.fromBytes(mask, k));
+            if (coverage.isFull()) {
+                throw r.error(n, "a partial upload's mask covers all " + k + " coordinates (a full upload is type "
+                        + TYPE_UPLOAD + ")");
+            }
+        }
         r.end();
-        return r.build(() -> new ClientUpload(round, client, samples, scalars, loss));
+        CoverageMask cov = coverage;
+        return r.build(() -> new ClientUpload(round, client, samples, scalars, loss, cov));
     }
 
     /** Decodes {@link #encodeCatchUp}: consecutive, increasing rounds. */
@@ -236,8 +272,10 @@ public final class ProtocolCodec {
         private final String what;
         private final DataInputStream in;
         private int pos;
+        /** The message's type (one of those the reader accepts). */
+        private final int type;
 
-        Reader(byte[] bytes, String what, int type) throws ProtocolException {
+        Reader(byte[] bytes, String what, int... types) throws ProtocolException {
             this.bytes = bytes;
             this.what = what;
             this.in = new DataInputStream(new ByteArrayInputStream(bytes));
@@ -253,9 +291,11 @@ public final class ProtocolCodec {
                 throw new ProtocolException(what, 4, "unsupported protocol version " + version + " (this reader knows " + VERSION + ")");
             }
             int t = u8();
-            if (t != type) {
-                throw new ProtocolException(what, 5, "message type " + t + ", expected " + type);
+            if (java.util.Arrays.stream(types).noneMatch(x -> x == t)) {
+                throw new ProtocolException(what, 5, "message type " + t + ", expected "
+                        + (types.length == 1 ? String.valueOf(types[0]) : java.util.Arrays.toString(types)));
             }
+            this.type = t;
         }
 
         ProtocolException error(int back, String problem) {

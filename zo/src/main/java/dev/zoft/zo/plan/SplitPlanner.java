@@ -184,11 +184,16 @@ public final class SplitPlanner {
      * and P2 ≤ round's P2 at the round's split for this client's {@code profile} (its own measured
      * seconds) and {@code budget}. The split cannot differ per client: block 1's and block 2's
      * directions are drawn over each block's parameters, so a client with another split would
-     * perturb other coordinates under the same seeds. With the shared seeds a client's first
-     * P1'·P2' scalars are the round's {@code g_jk} for {@code j < P1'}, {@code k < P2'}, and a server
-     * could average each over the clients that computed it. That protocol side (uploads of fewer
-     * scalars, per-coordinate means) is not implemented: today every client of a round runs the
-     * round's P1 and P2.
+     * perturb other coordinates under the same seeds. With the shared seeds a client's P1'·P2'
+     * scalars are the round's {@code g_jk} for {@code j < P1'}, {@code k < P2'} (decoupled: its first
+     * P1' block-1 and first P2' block-2 scalars), and the server averages each scalar over the clients
+     * that computed it.
+     *
+     * <p>The plan is runnable: the federation module's {@code DirectionCaps} (built from the plan's
+     * {@code p1()} and {@code p2()}) makes a client run exactly these counts and upload a partial,
+     * masked set of scalars in the round's layout ({@code Client}, {@code SubGrid},
+     * {@code CoverageMask}); in simulations, {@code SimulationConfig.clientCaps} or an experiment's
+     * {@code federation.slowClients} choose the slow clients.
      */
     public static SplitPlan forClient(LayerProfile profile, Budget budget, int localSteps, SplitPlan round,
                                       PlanConstraints constraints) {
