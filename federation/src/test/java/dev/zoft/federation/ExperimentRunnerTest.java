@@ -208,6 +208,9 @@ class ExperimentRunnerTest {
             }
             String md = ExperimentReport.markdown(all, List.of(every), 4, 4);
             assertTrue(md.contains("| method | setting |") && md.contains("1.00 % (the spec's targetAccuracy)"), md);
+            // a 1 % target sits below the zero-shot accuracy, and the report says the column cannot rank then
+            assertEquals(store.rows().getFirst().zeroShot(), every.zeroShot());
+            assertTrue(md.contains("at or below the zero-shot accuracy") && md.contains("does not rank the methods"), md);
             assertTrue(ExperimentReport.markdown(best, List.of(tuned), 4, 4).contains("| method | tuned setting |"));
         }
     }

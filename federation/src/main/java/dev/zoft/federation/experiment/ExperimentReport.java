@@ -34,8 +34,12 @@ public final class ExperimentReport {
                       List<String> cellIds) {
     }
 
-    /** The table of one α. */
-    public record Table(double alpha, double budget, double target, String targetMethod, List<Row> rows) {
+    /**
+     * The table of one α.
+     *
+     * @param zeroShot the untrained model's dev accuracy (the largest of the cells', NaN with no cell)
+     */
+    public record Table(double alpha, double budget, double target, String targetMethod, List<Row> rows, double zeroShot) {
     }
 
     private ExperimentReport() {
@@ -153,7 +157,8 @@ public final class ExperimentReport {
                         runs.stream().mapToLong(CellResult::peakRssBytes).max().orElse(-1),
                         runs.stream().mapToLong(CellResult::stateBytes).max().orElse(0), ids));
             }
-            tables.add(new Table(alpha, budget, target, targetMethod, rows));
+            double zeroShot = chosen.stream().flatMap(List::stream).mapToDouble(CellResult::zeroShot).max().orElse(Double.NaN);
+            tables.add(new Table(alpha, budget, target, targetMethod, rows, zeroShot));
         }
         return tables;
     }
@@ -230,6 +235,12 @@ public final class ExperimentReport {
                     !Double.isNaN(spec.targetAccuracy()) ? String.format(Locale.ROOT, "%.2f %% (the spec's targetAccuracy)", 100 * t.target())
                             : t.targetMethod() == null ? "best baseline's final accuracy (no baseline in the grid)"
                             : String.format(Locale.ROOT, "best baseline's final accuracy %.2f %% (%s)", 100 * t.target(), t.targetMethod())));
+            if (t.target() <= t.zeroShot()) {
+                // Then the column only says where each run's first evaluation mark fell, not how fast it learnt.
+                sb.append(String.format(Locale.ROOT, "The target is at or below the zero-shot accuracy (%.2f %%): a run reaches it at "
+                        + "its first evaluation unless it first falls below it, so \"FLOPs to target\" does not rank the methods here.%n%n",
+                        100 * t.zeroShot()));
+            }
             sb.append("| method | " + (spec.everySetting() ? "setting" : "tuned setting") + " | final dev acc (%) | acc @ budget (%) | FLOPs to target | × vs best baseline "
                     + "| bytes up / down per client-round | client peak RSS (MiB) | method state (MiB) |\n");
             sb.append("|---|---|---|---|---|---|---|---|---|\n");
