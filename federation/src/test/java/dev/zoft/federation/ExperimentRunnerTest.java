@@ -216,6 +216,30 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aPiecewiseScheduleCellIsRecordedAndResumed(@TempDir Path dir) throws IOException {
+        // Its setting once named the schedule "2@1,8@2": results.csv refused it after the cell had run.
+        Path f = dir.resolve("schedule.spec");
+        Files.writeString(f, SPEC.replace("\"alpha\": [0.5, 0.1]", "\"alpha\": [0.5]").replace("\"seeds\": [1, 2]", "\"seeds\": [1]")
+                .replace("\"p2\": 2,", "\"p2\": {\"rounds\": [1, 2], \"counts\": [1, 2]},")
+                .replace(",\n    { \"method\": \"fedzo\", \"p\": 2, \"lr\": [0.05] },\n    { \"method\": \"fedkseed-pro\", \"k\": 8, \"p\": 1, \"lr\": 0.05 }", ""));
+        ExperimentSpec s = ExperimentSpec.read(f);
+        assertEquals(1, s.cells().size(), s.cells().toString());
+        assertTrue(s.cells().getFirst().setting().contains("P2=1@1;2@2"), s.cells().getFirst().setting());
+        Path out = dir.resolve("out");
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        try (WorkerPool pool = WorkerPool.create(2)) {
+            ResultsStore store = new ExperimentRunner(s, out, cells(pool), quiet).run();
+            assertEquals(s.cells().getFirst().setting(), store.rows().getFirst().setting());
+            AtomicInteger again = new AtomicInteger();
+            new ExperimentRunner(s, out, (cell, config) -> {
+                again.incrementAndGet();
+                return cells(pool).run(cell, config);
+            }, quiet).run();
+            assertEquals(0, again.get(), "the recorded cell is found again");
+        }
+    }
+
+    @Test
     void badSpecsNameTheFileAndTheProblem(@TempDir Path dir) throws IOException {
         String[][] bad = {
                 {"{\"methods\": [{\"method\": \"fedzo\", \"p\": 2, \"lr\": 0.1, \"lr_end\": 0}]}", "unknown key 'lr_end'"},

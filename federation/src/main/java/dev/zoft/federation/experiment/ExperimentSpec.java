@@ -155,7 +155,14 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         }
         try {
             ExperimentSpec spec = parse(file, root);
-            spec.cells(); // a grid that repeats a cell is refused here
+            for (ExperimentCell c : spec.cells()) { // a grid that repeats a cell is refused here
+                // Checked before any cell runs: results.csv stores names unquoted, and a finished cell that
+                // could not be recorded would be lost.
+                if (c.id().contains(",") || c.setting().contains(",")) {
+                    throw new IllegalArgumentException("cell " + c.id() + " ('" + c.setting() + "') holds a comma, which "
+                            + "results.csv cannot store");
+                }
+            }
             return spec;
         } catch (IllegalArgumentException e) {
             throw new ExperimentSpecException(file, e.getMessage());

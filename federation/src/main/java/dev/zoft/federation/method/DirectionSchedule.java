@@ -113,14 +113,17 @@ public final class DirectionSchedule {
         return linear ? from == to : Arrays.stream(counts).distinct().count() == 1;
     }
 
-    /** E.g. {@code 2..8/100r} (linear over 100 rounds) or {@code 2@1,4@50,8@100} (piecewise). */
+    /**
+     * E.g. {@code 2..8/100r} (linear over 100 rounds) or {@code 2@1;4@50;8@100} (piecewise). No commas:
+     * it is part of a setting's name, which results CSVs store unquoted.
+     */
     public String describe() {
         if (linear) {
             return from + ".." + to + "/" + rounds + "r";
         }
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < starts.length; i++) {
-            b.append(i == 0 ? "" : ",").append(counts[i]).append('@').append(starts[i]);
+            b.append(i == 0 ? "" : ";").append(counts[i]).append('@').append(starts[i]);
         }
         return b.toString();
     }

@@ -56,7 +56,7 @@ class DirectionScheduleProperties {
         assertEquals(8, s.at(20));
         assertEquals(8, s.at(1000));
         assertEquals(8, s.max());
-        assertEquals("2@1,4@10,8@20", s.describe());
+        assertEquals("2@1;4@10;8@20", s.describe());
         assertEquals("2at1-4at10-8at20", s.id());
         assertTrue(DirectionSchedule.constant(3).isConstant());
     }
@@ -88,7 +88,7 @@ class DirectionScheduleProperties {
         assertEquals(1, f.p2());
         assertEquals(2, f.p());
         assertEquals(6, f.estimatorAt(3).p2());
-        assertEquals("fedspzo P1=2 P2=1@1,6@3 eps=0.001", f.describe());
+        assertEquals("fedspzo P1=2 P2=1@1;6@3 eps=0.001", f.describe());
         // Schedules stay under the 65,536-directions-per-step cap at their largest count.
         assertThrows(IllegalArgumentException.class, () -> MethodSpec.of(MethodKind.FEDSPZO, 4096, 1, 1e-3f)
                 .withSchedule(DirectionSchedule.linear(1, 32, 10)));
