@@ -118,16 +118,18 @@ class ExperimentRunnerTest {
         ExperimentSpec blocks = ExperimentSpec.read(Path.of("../docs/experiments/sst2-blocks.spec"));
         for (ExperimentSpec s : List.of(knobs, plan, blocks)) {
             assertTrue(s.everySetting(), s.name());
-            assertEquals(0.7267, s.targetAccuracy(), s.name());
+            assertEquals(0.7267, s.targetAccuracy(0.5), s.name());
             assertEquals(table.stop(), s.stop(), s.name());
-            assertEquals(List.of(0.5), s.alphas());
-            assertEquals(s == blocks ? List.of(1L) : List.of(1L, 2L), s.seeds(), s.name());
+            assertEquals(s == plan ? List.of(0.5, 0.1) : List.of(0.5), s.alphas());
+            assertEquals(List.of(1L, 2L, 3L), s.seeds(), s.name());
         }
+        // at alpha 0.1 the planner counts to that half's target (FedKSeed-Pro's 69.95 %)
+        assertEquals(0.6995, plan.targetAccuracy(0.1));
         // the knobs' reference row is the table's FedSPZO cells, same settings
         java.util.Map<String, ExperimentCell> inTable = new java.util.HashMap<>();
         table.cells().forEach(c -> inTable.put(c.id(), c));
         List<ExperimentCell> reference = knobs.cells().stream().filter(c -> inTable.containsKey(c.id())).toList();
-        assertEquals(2, reference.size());
+        assertEquals(3, reference.size()); // one per seed
         for (ExperimentCell c : reference) {
             assertEquals(table.config(inTable.get(c.id())), knobs.config(c), c.id());
         }
@@ -184,7 +186,13 @@ class ExperimentRunnerTest {
         Files.writeString(f, grid.replace("\"seeds\"", "\"rows\": \"all\", \"targetAccuracy\": 0.01, \"seeds\""));
         ExperimentSpec all = ExperimentSpec.read(f);
         assertFalse(best.everySetting());
-        assertTrue(Double.isNaN(best.targetAccuracy()));
+        assertTrue(Double.isNaN(best.targetAccuracy(0.5)));
+        // a per-alpha target; an alpha it leaves out counts to the best baseline
+        Files.writeString(f, SPEC.replace("\"seeds\"", "\"targetAccuracy\": {\"0.1\": 0.6}, \"seeds\""));
+        ExperimentSpec perAlpha = ExperimentSpec.read(f);
+        assertEquals(0.6, perAlpha.targetAccuracy(0.1));
+        assertTrue(Double.isNaN(perAlpha.targetAccuracy(0.5)));
+        assertEquals(0.01, all.targetAccuracy(0.5));
         Path out = dir.resolve("out");
         try (WorkerPool pool = WorkerPool.create(2)) {
             ResultsStore store = new ExperimentRunner(best, out, cells(pool), new PrintStream(new ByteArrayOutputStream())).run();
@@ -257,6 +265,10 @@ class ExperimentRunnerTest {
                         "between 1 and 9e18"},
                 {"{\"rows\": \"some\", \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "must be \"best\" or \"all\""},
                 {"{\"targetAccuracy\": 72.67, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "fraction in (0, 1]"},
+                {"{\"targetAccuracy\": {\"0.5\": 72.67}, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "fraction in (0, 1]"},
+                {"{\"targetAccuracy\": {\"0.3\": 0.7}, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "not in federation.alpha"},
+                {"{\"targetAccuracy\": {\"half\": 0.7}, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "keys are α values"},
+                {"{\"targetAccuracy\": [0.7], \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "targetAccuracy"},
                 {"{\"federation\": {\"evalEveryFlops\": \"often\"}, \"methods\": [{\"method\": \"fedzo\", \"lr\": 0.1}]}", "must be a number"},
         };
         for (String[] b : bad) {

@@ -123,7 +123,7 @@ public final class ExperimentReport {
                 }
                 chosen.add(best);
             }
-            double target = spec.targetAccuracy();
+            double target = spec.targetAccuracy(alpha);
             String targetMethod = Double.isNaN(target) ? null : "the spec's targetAccuracy";
             for (List<CellResult> runs : Double.isNaN(target) ? chosen : List.<List<CellResult>>of()) {
                 String method = runs.getFirst().method();
@@ -232,7 +232,7 @@ public final class ExperimentReport {
                 continue;
             }
             sb.append(String.format(Locale.ROOT, "FLOP budget %.3e; target = %s%n%n", t.budget(),
-                    !Double.isNaN(spec.targetAccuracy()) ? String.format(Locale.ROOT, "%.2f %% (the spec's targetAccuracy)", 100 * t.target())
+                    !Double.isNaN(spec.targetAccuracy(t.alpha())) ? String.format(Locale.ROOT, "%.2f %% (the spec's targetAccuracy)", 100 * t.target())
                             : t.targetMethod() == null ? "best baseline's final accuracy (no baseline in the grid)"
                             : String.format(Locale.ROOT, "best baseline's final accuracy %.2f %% (%s)", 100 * t.target(), t.targetMethod())));
             if (t.target() <= t.zeroShot()) {

@@ -53,7 +53,8 @@ import java.util.Set;
  *   "rows": "best",                        // optional: "best" (a row per method: its best setting, a
  *                                          // tuning grid) or "all" (a row per setting: an ablation)
  *   "targetAccuracy": 0.7267,              // optional: the "FLOPs to target" accuracy (default: the
- *                                          // best baseline's mean final accuracy)
+ *                                          // best baseline's mean final accuracy), or one per α:
+ *                                          // {"0.5": 0.7267, "0.1": 0.6995} (an α left out: the default)
  *   "methods": [                           // every list-valued field is a grid axis
  *     { "method": "fedspzo", "p1": 1, "p2": 4, "eps": 1e-3, "lr": [1e-3, 3e-4] },
  *     { "method": "decomfl", "p": 4, "eps": 1e-3, "lr": [1e-3, 3e-4] },
@@ -112,11 +113,12 @@ import java.util.Set;
  *                    reaches the same forward FLOPs and is evaluated at the same FLOP marks, whatever its
  *                    method costs per round ({@code rounds} is then a cap)
  * @param everySetting   {@code "rows": "all"}: the report has a row per setting instead of each method's best
- * @param targetAccuracy the accuracy "FLOPs to target" counts to, or NaN for the best baseline's
+ * @param targets     the accuracy "FLOPs to target" counts to, per α (an α without one: the best
+ *                    baseline's); see {@link #targetAccuracy(double)}
  */
 public record ExperimentSpec(Path source, String name, String data, SimulationConfig base, List<Double> alphas,
                              List<Long> seeds, List<MethodGrid> methods, double budgetFlops, boolean lrDecay,
-                             MethodSimulation.Budget stop, boolean everySetting, double targetAccuracy) {
+                             MethodSimulation.Budget stop, boolean everySetting, Map<Double, Double> targets) {
 
     /** One method entry's settings: every combination of its list-valued fields. */
     public record MethodGrid(List<MethodSpec> specs, List<Double> learningRates) {
@@ -232,12 +234,51 @@ public record ExperimentSpec(Path source, String name, String data, SimulationCo
         if (!rows.equals("best") && !rows.equals("all")) {
             throw new IllegalArgumentException("'rows' must be \"best\" or \"all\", got '" + rows + "'");
         }
-        double target = top.has("targetAccuracy") ? number(top.get("targetAccuracy"), "targetAccuracy") : Double.NaN;
-        if (!Double.isNaN(target) && !(target > 0 && target <= 1)) {
+        return new ExperimentSpec(file, name, data, base, alphas, List.copyOf(seeds), List.copyOf(methods), budget, decay,
+                stop, rows.equals("all"), targets(top.get("targetAccuracy"), alphas));
+    }
+
+    /**
+     * The accuracy "FLOPs to target" counts to at Dirichlet {@code alpha}: the spec's
+     * {@code targetAccuracy} (one for every α, or this α's entry), or NaN when it gives none, meaning
+     * the best baseline's mean final accuracy.
+     */
+    public double targetAccuracy(double alpha) {
+        return targets.getOrDefault(alpha, Double.NaN);
+    }
+
+    /** {@code targetAccuracy}: absent, one fraction for every α, or an object from α to fraction. */
+    private static Map<Double, Double> targets(JsonNode node, List<Double> alphas) {
+        Map<Double, Double> targets = new LinkedHashMap<>();
+        if (node == null) {
+            return Map.of();
+        }
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                double alpha;
+                try {
+                    alpha = Double.parseDouble(e.getKey());
+                } catch (NumberFormatException ex) {
+                    throw new IllegalArgumentException("targetAccuracy's keys are α values, got '" + e.getKey() + "'");
+                }
+                if (!alphas.contains(alpha)) {
+                    throw new IllegalArgumentException("targetAccuracy names α = " + e.getKey() + ", which is not in federation.alpha "
+                            + alphas);
+                }
+                targets.put(alpha, fraction(number(e.getValue(), "targetAccuracy." + e.getKey())));
+            }
+        } else {
+            double t = fraction(number(node, "targetAccuracy"));
+            alphas.forEach(a -> targets.put(a, t));
+        }
+        return Map.copyOf(targets);
+    }
+
+    private static double fraction(double target) {
+        if (!(target > 0 && target <= 1)) {
             throw new IllegalArgumentException("targetAccuracy is a fraction in (0, 1], got " + target);
         }
-        return new ExperimentSpec(file, name, data, base, alphas, List.copyOf(seeds), List.copyOf(methods), budget, decay,
-                stop, rows.equals("all"), target);
+        return target;
     }
 
     /** {@code federation.slowClients}: every {@code every}-th client id capped at p / p1 / p2 (absent: none). */
