@@ -135,7 +135,13 @@ class ExperimentRunnerTest {
         }
         // the planner spends the table's FedSPZO step FLOPs on split 5 and seven block-2 directions
         assertEquals(5, plan.base().splitLayer());
-        assertEquals(7, plan.cells().getFirst().spec().p2());
+        List<ExperimentCell> planned = plan.cells().stream().filter(c -> c.spec().kind().isFedSpzo()).toList();
+        assertEquals(6, planned.size());
+        planned.forEach(c -> assertEquals(7, c.spec().p2(), c.id()));
+        // the baseline beside it is the table's tuned DeComFL, cell for cell
+        List<ExperimentCell> decomfl = plan.cells().stream().filter(c -> !c.spec().kind().isFedSpzo()).toList();
+        assertEquals(6, decomfl.size());
+        decomfl.forEach(c -> assertTrue(inTable.containsKey(c.id()), c.id()));
     }
 
     @Test
@@ -213,6 +219,8 @@ class ExperimentRunnerTest {
                 assertEquals(ExperimentRunner.curve(out, r.cellIds().getFirst()).stream()
                         .filter(m -> m.round() > 0 && !Double.isNaN(m.devAccuracy())).findFirst().orElseThrow().forwardFlops(),
                         r.flopsToTarget()[0], r.setting());
+                // one seed: its curve is the mean curve
+                assertEquals(r.flopsToTarget()[0], r.meanCurveToTarget(), r.setting());
             }
             String md = ExperimentReport.markdown(all, List.of(every), 4, 4);
             assertTrue(md.contains("| method | setting |") && md.contains("1.00 % (the spec's targetAccuracy)"), md);

@@ -1,6 +1,7 @@
 package dev.zoft.federation.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.zoft.zo.metrics.RoundMetrics;
 import java.util.List;
@@ -46,6 +47,36 @@ class ExperimentReportTest {
         assertEquals(CURVE.stream().filter(m -> !Double.isNaN(m.devAccuracy())).toList().size(),
                 ExperimentReport.meanCurve(List.of(CURVE)).size());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ExperimentReport.meanCurve(List.of()));
+    }
+
+    private static ExperimentReport.Row result(String method, double finalAcc, long[] seeds, double[] toTarget, double meanCurve,
+                                               double[] spent) {
+        int n = seeds.length;
+        double[] fin = new double[n];
+        java.util.Arrays.fill(fin, finalAcc);
+        return new ExperimentReport.Row(method, method, n, fin, new double[n], toTarget, 0, 0, 0, 0, List.of(), seeds, meanCurve, spent);
+    }
+
+    @Test
+    void theBestBaselineIsTheNonFedSpzoRowWithTheHighestMeanFinalAccuracy() {
+        long[] seeds = {1, 2};
+        double[] spent = {9, 9};
+        ExperimentReport.Row fedspzo = result("fedspzo", 0.80, seeds, new double[] {1, 1}, 1, spent);
+        ExperimentReport.Row best = result("decomfl", 0.73, seeds, new double[] {5, 7}, 6, spent);
+        // touches the target first, on a spike it falls back from: not the best baseline
+        ExperimentReport.Row spiky = result("fedkseed", 0.72, seeds, new double[] {2, Double.NaN}, 2, spent);
+        assertEquals(best, ExperimentReport.bestBaseline(List.of(fedspzo, spiky, best)));
+        assertNull(ExperimentReport.bestBaseline(List.of(fedspzo)), "no baseline in the table");
+    }
+
+    @Test
+    void perSeedRatiosPairSeedsAndBoundWhereTheBaselineNeverReaches() {
+        // the baseline's seeds in another order: seed 2 never reaches the target within the 3e13 it spent
+        ExperimentReport.Row baseline = result("decomfl", 0.73, new long[] {2, 1, 3}, new double[] {Double.NaN, 3e13, 2e13}, 3e13,
+                new double[] {3e13, 3.1e13, 3e13});
+        ExperimentReport.Row row = result("fedspzo", 0.74, new long[] {1, 2, 3, 4}, new double[] {1e13, 1.5e13, Double.NaN, 1e13}, 1.2e13,
+                new double[] {3e13, 3e13, 3e13, 3e13});
+        assertEquals("s1 3.0, s2 > 2.0, s3 —, s4 —", ExperimentReport.perSeedRatios(row, baseline));
     }
 
     @Test
