@@ -142,6 +142,13 @@ class ExperimentRunnerTest {
         List<ExperimentCell> decomfl = plan.cells().stream().filter(c -> !c.spec().kind().isFedSpzo()).toList();
         assertEquals(6, decomfl.size());
         decomfl.forEach(c -> assertTrue(inTable.containsKey(c.id()), c.id()));
+        // the long DeComFL run is the table's, cell for cell, with twice the compute
+        ExperimentSpec longer = ExperimentSpec.read(Path.of("../docs/experiments/sst2-long.spec"));
+        assertEquals(2 * table.stop().maxFlops(), longer.stop().maxFlops());
+        assertEquals(3, longer.cells().size());
+        for (ExperimentCell c : longer.cells()) {
+            assertEquals(table.config(inTable.get(c.id())), longer.config(c), c.id());
+        }
     }
 
     @Test
