@@ -177,7 +177,7 @@ final class SimulateCommand implements Command {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--slow-clients: " + e.getMessage());
             }
-            Estimator round = t.estimator().create();
+            Estimator round = t.createEstimator();
             DirectionCaps caps = ((ClientCaps.Every) slow).caps();
             if (caps.capped(round) == round) {
                 throw new UsageException("--slow-clients " + args.string("slow-clients", "") + " lowers no direction count of "
@@ -191,7 +191,7 @@ final class SimulateCommand implements Command {
                     .learningRate(t.lr()).finalLearningRate(t.lrEnd() == null ? 0 : t.lrEnd())
                     .trainable(t.subset()).splitLayer(t.split()).seed(t.seed()).evalEvery(evalEvery).devSize(devSize)
                     .maxTokens(t.maxTokens()).aggregator(aggregator).privacy(privacy).poisoning(poisoning).clientCaps(slow)
-                    .build();
+                    .clip(t.clip()).scales(t.scales()).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -224,7 +224,7 @@ final class SimulateCommand implements Command {
                 result = sim.run(new Listener(out, csv, bar, perRound));
             }
             List<RoundMetrics> rows = result.metrics();
-            MetricsPlot.write(outDir.resolve("metrics.png"), "zoft simulate: " + config.estimator().describe(), rows);
+            MetricsPlot.write(outDir.resolve("metrics.png"), "zoft simulate: " + config.describeEstimator(), rows);
             RoundMetrics last = result.last();
             long messages = (long) rounds * perRound;
             out.printf(Locale.ROOT, "zero-shot dev accuracy: %.2f %%%n", 100 * result.zeroShotAccuracy());

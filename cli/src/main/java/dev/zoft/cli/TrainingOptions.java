@@ -12,6 +12,7 @@ import dev.zoft.zo.task.DecoderClassifierOptions;
 import dev.zoft.zo.task.DecoderSubset;
 import dev.zoft.zo.task.TrainableSubset;
 import dev.zoft.zo.train.EstimatorSpec;
+import dev.zoft.zo.train.Finetuner;
 import dev.zoft.zo.train.LearningRateSpec;
 import java.util.HashSet;
 import java.util.List;
@@ -236,6 +237,15 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
     /** A new estimator of these options: {@link #estimator()} with {@link #clip()} and {@link #scales()}. */
     Estimator createEstimator() {
         return estimator.create(clip, scales);
+    }
+
+    /**
+     * The single-device run of {@code steps} steps: the estimator, the learning-rate schedule, the
+     * batch and seed, and the knobs beyond the paper ({@code zoft finetune}, classification and LM).
+     */
+    Finetuner.Config finetuneConfig(long steps, int evalEvery, int devSize) {
+        return new Finetuner.Config(estimator, learningRate(steps), batch, steps, seed, evalEvery, devSize)
+                .withKnobs(clip, scales);
     }
 
     /** The schedule over a run of {@code steps} steps: constant, or linear to {@code --lr-end}. */

@@ -57,6 +57,12 @@ import java.util.Objects;
  * the slow clients run fewer directions ({@link DirectionCaps}) and upload partial scalars, which the
  * server aggregates per coordinate; the round metrics count the forwards they really ran.
  *
+ * <p><b>Knobs beyond the paper.</b> Every client and the server use {@link SimulationConfig#createEstimator()}:
+ * scalars clipped to {@link SimulationConfig#clip} on the device (so the uploads, the aggregate and the
+ * log hold clipped values) and FedSPZO's per-block ε and learning-rate factors
+ * ({@link SimulationConfig#scales}), which the round log's updates carry; the seed log header names
+ * the knobs that differ from their defaults.
+ *
  * <p>Deterministic: the same configuration, data and base model give bit-identical metrics (wall
  * time aside), logs and weights, on any thread count.
  */
@@ -109,7 +115,7 @@ public final class FederatedSimulation implements AutoCloseable {
                     + model.head().numClasses());
         }
         this.partition = partition(config, train);
-        this.estimator = config.estimator().create();
+        this.estimator = config.createEstimator();
         this.shared = new SyncedModel<>(model, estimator, pool);
         SeedLog.Header header = header(config, model, modelName, weightsSha256);
         this.log = logDirectory == null ? RoundLog.inMemory(header) : RoundLog.create(logDirectory, header);
@@ -166,7 +172,7 @@ public final class FederatedSimulation implements AutoCloseable {
     public static SeedLog.Header header(SimulationConfig config, EncoderClassifier model, String modelName,
                                         byte[] weightsSha256) {
         return new SeedLog.Header(modelName, weightsSha256, config.estimator().settings().distribution(),
-                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " estimator=" + config.estimator().describe()
+                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " estimator=" + config.describeEstimator()
                         + robustnessNote(config),
                 model.parameters().size());
     }

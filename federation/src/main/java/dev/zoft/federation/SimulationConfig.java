@@ -3,7 +3,10 @@ package dev.zoft.federation;
 import dev.zoft.federation.aggregate.AggregatorSpec;
 import dev.zoft.federation.aggregate.Poisoning;
 import dev.zoft.federation.privacy.DpSettings;
+import dev.zoft.zo.estimate.BlockScales;
+import dev.zoft.zo.estimate.Estimator;
 import dev.zoft.zo.estimate.LearningRate;
+import dev.zoft.zo.estimate.ZoSettings;
 import dev.zoft.zo.train.EstimatorSpec;
 import dev.zoft.zo.task.ClassifierOptions;
 import dev.zoft.zo.task.TrainableSubset;
@@ -33,12 +36,17 @@ import java.util.Objects;
  * @param poisoning       simulated attacker clients, or null for none (default none; simulator only)
  * @param clientCaps      slow clients and their direction caps ({@link ClientCaps#none()}: every client runs the
  *                        round's counts, the default); applies to the shared-seed methods (DeComFL, FedSPZO)
+ * @param clip            loss-difference clipping: every client's scalar is clamped to {@code [−clip, clip]}
+ *                        before it is uploaded ({@link ZoSettings#NO_CLIP}, the default: off)
+ * @param scales          FedSPZO's per-block ε and learning-rate factors (default {@link BlockScales#uniform}
+ *                        at the estimator's ε, the paper's setting; MeZO accepts only that)
  */
 public record SimulationConfig(int clients, double alpha, int clientsPerRound, int localSteps, int rounds,
                                int batchSize, EstimatorSpec estimator, double learningRate,
                                double finalLearningRate, TrainableSubset trainable, int splitLayer, long seed,
                                int evalEvery, int devSize, int maxTokens, AggregatorSpec aggregator,
-                               DpSettings privacy, Poisoning poisoning, ClientCaps clientCaps) {
+                               DpSettings privacy, Poisoning poisoning, ClientCaps clientCaps, float clip,
+                               BlockScales scales) {
 
     public SimulationConfig {
         positive(clients, "clients");
@@ -78,6 +86,19 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
             throw new IllegalArgumentException("central DP divides by every upload, so capped clients' uncovered scalars would"
                     + " shrink the mean; use local DP with slow clients (" + clientCaps.describe() + ")");
         }
+        Objects.requireNonNull(scales, "scales (BlockScales.uniform(epsilon) for none)");
+        estimator.create(clip, scales); // the estimator's own checks of the bound and of per-block scales on MeZO
+    }
+
+    /** As before the knobs beyond the paper existed: no clipping, uniform block scales. */
+    public SimulationConfig(int clients, double alpha, int clientsPerRound, int localSteps, int rounds,
+                            int batchSize, EstimatorSpec estimator, double learningRate,
+                            double finalLearningRate, TrainableSubset trainable, int splitLayer, long seed,
+                            int evalEvery, int devSize, int maxTokens, AggregatorSpec aggregator,
+                            DpSettings privacy, Poisoning poisoning, ClientCaps clientCaps) {
+        this(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator, learningRate, finalLearningRate,
+                trainable, splitLayer, seed, evalEvery, devSize, maxTokens, aggregator, privacy, poisoning, clientCaps,
+                ZoSettings.NO_CLIP, BlockScales.uniform(Objects.requireNonNull(estimator, "estimator").epsilon()));
     }
 
     /** As before slow clients existed: nobody capped. */
@@ -88,6 +109,19 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
                             DpSettings privacy, Poisoning poisoning) {
         this(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator, learningRate, finalLearningRate,
                 trainable, splitLayer, seed, evalEvery, devSize, maxTokens, aggregator, privacy, poisoning, ClientCaps.none());
+    }
+
+    /** A new estimator of this run: {@link #estimator} with {@link #clip} and {@link #scales}. */
+    public Estimator createEstimator() {
+        return estimator.create(clip, scales);
+    }
+
+    /**
+     * The estimator as the seed log header and the networked status record it: its description
+     * followed by the knobs that differ from their defaults ({@link EstimatorSpec#describe(float, BlockScales)}).
+     */
+    public String describeEstimator() {
+        return estimator.describe(clip, scales);
     }
 
     private static void positive(int v, String what) {
@@ -140,6 +174,9 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         b.privacy = privacy;
         b.poisoning = poisoning;
         b.clientCaps = clientCaps;
+        b.clip = clip;
+        // Uniform scales follow the estimator's ε if the builder changes it; explicit ones stay.
+        b.scales = scales.isUniform(estimator.epsilon()) ? null : scales;
         return b;
     }
 
@@ -164,6 +201,8 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         private DpSettings privacy;
         private Poisoning poisoning;
         private ClientCaps clientCaps = ClientCaps.none();
+        private float clip = ZoSettings.NO_CLIP;
+        private BlockScales scales;
 
         private Builder() {
         }
@@ -190,11 +229,15 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         public Builder poisoning(Poisoning p) { poisoning = p; return this; }
         /** Slow clients and their direction caps ({@link ClientCaps#none()} for none). */
         public Builder clientCaps(ClientCaps c) { clientCaps = c; return this; }
+        /** The bound on every scalar ({@link ZoSettings#NO_CLIP}, the default, for none). */
+        public Builder clip(float bound) { clip = bound; return this; }
+        /** FedSPZO's per-block ε and learning-rate factors, or null for uniform at the estimator's ε (the default). */
+        public Builder scales(BlockScales s) { scales = s; return this; }
 
         public SimulationConfig build() {
             return new SimulationConfig(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator,
                     learningRate, finalLearningRate, trainable, splitLayer, seed, evalEvery, devSize, maxTokens, aggregator,
-                    privacy, poisoning, clientCaps);
+                    privacy, poisoning, clientCaps, clip, scales == null ? BlockScales.uniform(estimator.epsilon()) : scales);
         }
     }
 }
