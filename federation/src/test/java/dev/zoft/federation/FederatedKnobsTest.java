@@ -1,0 +1,200 @@
+package dev.zoft.federation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zoft.federation.protocol.ProtocolCodec;
+import dev.zoft.federation.protocol.RoundRecord;
+import dev.zoft.tensor.parallel.WorkerPool;
+import dev.zoft.zo.data.DatasetSplits;
+import dev.zoft.zo.data.Datasets;
+import dev.zoft.zo.data.Partition;
+import dev.zoft.zo.estimate.BlockScales;
+import dev.zoft.zo.estimate.Estimator;
+import dev.zoft.zo.estimate.FedSpzo;
+import dev.zoft.zo.estimate.ZoSettings;
+import dev.zoft.zo.log.SeedLog;
+import dev.zoft.zo.params.ScopedViews;
+import dev.zoft.zo.task.EncoderClassifier;
+import dev.zoft.zo.task.LabelledBatch;
+import dev.zoft.zo.task.TrainableSubset;
+import dev.zoft.zo.train.EstimatorSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The knobs beyond the paper in {@link SimulationConfig} and {@link FederatedSimulation} on the tiny
+ * random BERT: off, the simulation is the federation built the old way (estimators from
+ * {@link EstimatorSpec#create()}); on, it is the same federation built with
+ * {@link EstimatorSpec#create(float, BlockScales)}; a bound below the observed scalars bounds every
+ * upload and aggregate; lr1 = 0 freezes block 1; the log of a run with knobs replays exactly; the
+ * seed log header names the knobs.
+ */
+class FederatedKnobsTest {
+
+    private static final DatasetSplits DEMO = Datasets.demo();
+    private static final float EPS = 1e-3f;
+
+    /** Nested FedSPZO P1 = P2 = 2, everything trainable, split at layer 1 of 2. */
+    private static SimulationConfig config() {
+        return SimulationConfig.builder().clients(5).alpha(0.5).clientsPerRound(2).localSteps(2).rounds(3).batchSize(8)
+                .estimator(EstimatorSpec.fedSpzo(2, 2, EPS)).learningRate(2e-2).trainable(TrainableSubset.all())
+                .splitLayer(1).seed(3).evalEvery(0).devSize(16).maxTokens(24).build();
+    }
+
+    private record Run(List<RoundRecord> records, SeedLog seedLog, int[] all, int[] block1, int[] block2) {
+    }
+
+    private static Run run(SimulationConfig config, Path dir) throws IOException {
+        try (WorkerPool pool = WorkerPool.create(2);
+             EncoderClassifier model = Fixtures.tinyClassifier(pool, config.classifierOptions());
+             FederatedSimulation sim = new FederatedSimulation(config, model, pool, DEMO, "tiny", Fixtures.NO_DIGEST, dir)) {
+            sim.run(RoundListener.none());
+            ScopedViews v = ScopedViews.of(model);
+            return new Run(sim.log().records(), sim.log().seedLog(), Fixtures.bits(v.all()), Fixtures.bits(v.block1()),
+                    Fixtures.bits(v.block2()));
+        }
+    }
+
+    private static Run base(SimulationConfig config) {
+        try (WorkerPool pool = WorkerPool.create(1);
+             EncoderClassifier model = Fixtures.tinyClassifier(pool, config.classifierOptions())) {
+            ScopedViews v = ScopedViews.of(model);
+            return new Run(List.of(), null, Fixtures.bits(v.all()), Fixtures.bits(v.block1()), Fixtures.bits(v.block2()));
+        }
+    }
+
+    /**
+     * The federation of devices with their own models, each estimator made by {@code estimators}:
+     * the round records its server logs (the construction of the simulator before the knobs existed).
+     */
+    private static List<RoundRecord> handBuilt(SimulationConfig config, SeedLog.Header header,
+                                               java.util.function.Supplier<Estimator> estimators) throws IOException {
+        try (WorkerPool pool = WorkerPool.create(1)) {
+            Partition partition = FederatedSimulation.partition(config, DEMO.train());
+            List<EncoderClassifier> models = new ArrayList<>();
+            List<Client<LabelledBatch>> devices = new ArrayList<>();
+            try {
+                for (int c = 0; c < config.clients(); c++) {
+                    EncoderClassifier m = Fixtures.tinyClassifier(pool, config.classifierOptions());
+                    models.add(m);
+                    devices.add(new Client<>(c, partition.clientDataset(DEMO.train(), c), FederatedSimulation.batchFactory(m),
+                            new SyncedModel<>(m, estimators.get(), pool)));
+                }
+                Server server = new Server(config.clients(), config.clientsPerRound(), config.localSteps(), config.batchSize(),
+                        config.schedule(), config.seed(), estimators.get(), new WeightedMean(), RoundLog.inMemory(header));
+                for (int r = 1; r <= config.rounds(); r++) {
+                    for (int c : server.startRound().clients()) {
+                        server.accept(ProtocolCodec.decodeUpload(ProtocolCodec.encode(
+                                devices.get(c).run(ProtocolCodec.decodePlan(ProtocolCodec.encode(server.plan(c)))).upload())));
+                    }
+                    server.finishRound();
+                }
+                return server.log().records();
+            } finally {
+                for (Client<LabelledBatch> d : devices) {
+                    d.model().close();
+                }
+                for (EncoderClassifier m : models) {
+                    m.close();
+                }
+            }
+        }
+    }
+
+    private static double maxAbsAggregate(List<RoundRecord> records) {
+        double max = 0;
+        for (RoundRecord r : records) {
+            for (float x : r.aggregate().scalars().values()) {
+                max = Math.max(max, Math.abs(x));
+            }
+        }
+        return max;
+    }
+
+    @Test
+    void withoutKnobsTheSimulationIsTheFederationBuiltTheOldWay() throws IOException {
+        SimulationConfig config = config();
+        assertEquals(ZoSettings.NO_CLIP, config.clip());
+        assertEquals(BlockScales.uniform(EPS), config.scales());
+        Run sim = run(config, null);
+        assertEquals(handBuilt(config, sim.seedLog().header(), () -> config.estimator().create()), sim.records());
+        assertTrue(sim.seedLog().header().split().endsWith("estimator=" + config.estimator().describe()),
+                sim.seedLog().header().split());
+        // toBuilder keeps uniform scales following ε: a new ε gives uniform scales at the new ε.
+        SimulationConfig other = config.toBuilder().estimator(EstimatorSpec.fedSpzo(2, 2, 2e-3f)).build();
+        assertEquals(BlockScales.uniform(2e-3f), other.scales());
+    }
+
+    @Test
+    void withKnobsEveryClientAndTheServerUseThem() throws IOException {
+        double observed = maxAbsAggregate(run(config(), null).records());
+        BlockScales scales = new BlockScales(2e-3f, EPS, 0.5, 1.5);
+        float bound = (float) (observed / 3);
+        SimulationConfig config = config().toBuilder().clip(bound).scales(scales).build();
+        FedSpzo made = (FedSpzo) config.createEstimator();
+        assertEquals(bound, made.settings().clip());
+        assertEquals(scales, made.scales());
+        Run sim = run(config, null);
+        assertEquals(handBuilt(config, sim.seedLog().header(), () -> config.estimator().create(bound, scales)), sim.records());
+        assertTrue(sim.seedLog().header().split().contains("estimator=" + config.estimator().describe()
+                + " eps1=0.002 eps2=0.001 lr1=0.5 lr2=1.5 clip=" + bound), sim.seedLog().header().split());
+    }
+
+    @Test
+    void aBoundBelowTheObservedScalarsBoundsEveryAggregateAndChangesTheRun() throws IOException {
+        Run plain = run(config(), null);
+        double observed = maxAbsAggregate(plain.records());
+        float bound = (float) (observed / 4);
+        Run clipped = run(config().toBuilder().clip(bound).build(), null);
+        assertTrue(maxAbsAggregate(clipped.records()) <= bound, maxAbsAggregate(clipped.records()) + " > " + bound);
+        assertNotEquals(plain.records(), clipped.records());
+        assertFalse(Arrays.equals(plain.all(), clipped.all()));
+    }
+
+    @Test
+    void lr1ZeroFreezesBlockOneWhileBlockTwoMoves() throws IOException {
+        SimulationConfig config = config().toBuilder().scales(new BlockScales(EPS, EPS, 0, 1)).build();
+        Run base = base(config);
+        Run frozen = run(config, null);
+        assertArrayEquals(base.block1(), frozen.block1(), "block 1 moved with lr1 = 0");
+        assertFalse(Arrays.equals(base.block2(), frozen.block2()), "block 2 did not move");
+    }
+
+    @Test
+    void theSeedLogOfARunWithClippingAndLr1ReplaysBitForBit(@TempDir Path dir) throws IOException {
+        float bound = (float) (maxAbsAggregate(run(config(), null).records()) / 3);
+        SimulationConfig config = config().toBuilder().clip(bound).scales(new BlockScales(EPS, EPS, 0.25, 1)).build();
+        Run run = run(config, dir);
+        try (WorkerPool pool = WorkerPool.create(1);
+             EncoderClassifier fresh = Fixtures.tinyClassifier(pool, config.classifierOptions());
+             EncoderClassifier fromDisk = Fixtures.tinyClassifier(pool, config.classifierOptions())) {
+            assertFalse(Arrays.equals(run.all(), Fixtures.bits(fresh.parameters())), "the run moved the model");
+            run.seedLog().apply(ScopedViews.of(fresh), pool);
+            assertArrayEquals(run.all(), Fixtures.bits(fresh.parameters()));
+            SeedLog.read(dir.resolve(RoundLog.SEED_LOG_FILE)).apply(ScopedViews.of(fromDisk), pool);
+            assertArrayEquals(run.all(), Fixtures.bits(fromDisk.parameters()));
+        }
+    }
+
+    @Test
+    void badKnobsAreRefusedByTheConfiguration() {
+        SimulationConfig.Builder b = config().toBuilder();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.clip(-1).build()).getMessage()
+                .contains("clipping bound must be positive"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.clip(Float.NaN).build()).getMessage()
+                .contains("clipping bound must be positive"));
+        SimulationConfig.Builder mezo = config().toBuilder().clip(ZoSettings.NO_CLIP).estimator(EstimatorSpec.mezo(2, EPS))
+                .scales(new BlockScales(EPS, EPS, 0, 1));
+        assertTrue(assertThrows(IllegalArgumentException.class, mezo::build).getMessage().contains("MeZO has one block"));
+    }
+}
