@@ -288,7 +288,12 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
 
     /** One line for the run's header output. */
     String describe() {
-        return estimator.describe(clip, scales) + ", " + (lrEnd == null ? "lr " + lr : "lr " + lr + " → " + lrEnd)
+        return describe(estimator.describe(clip, scales));
+    }
+
+    /** {@link #describe()} with {@code estimatorText} for the estimator (e.g. with a direction schedule). */
+    String describe(String estimatorText) {
+        return estimatorText + ", " + (lrEnd == null ? "lr " + lr : "lr " + lr + " → " + lrEnd)
                 + ", subset " + subset.spec() + ", split " + (split == ClassifierOptions.AUTO_SPLIT ? "auto" : split)
                 + ", batch " + batch + ", seed " + seed;
     }

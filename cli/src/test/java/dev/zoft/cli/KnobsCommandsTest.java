@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.zoft.federation.RoundLog;
 import dev.zoft.federation.SimulationConfig;
+import dev.zoft.federation.method.DirectionSchedule;
 import dev.zoft.federation.net.Coordinator;
 import dev.zoft.federation.net.FederationClient;
 import dev.zoft.federation.protocol.RoundRecord;
@@ -213,6 +214,42 @@ class KnobsCommandsTest {
         assertNotEquals(free, kept);
         assertTrue(SeedLog.read(clipped.resolve(RoundLog.SEED_LOG_FILE)).header().split().endsWith(" clip=" + bound),
                 "the seed log header names the bound");
+    }
+
+    @Test
+    void directionSchedulesParseAndBadOnesAreUsageErrors() {
+        assertEquals(DirectionSchedule.piecewise(new int[] {1, 20}, new int[] {2, 8}),
+                SimulateCommand.parseSchedule("p2-schedule", " 2@1; 8@20 ", 40));
+        assertEquals(DirectionSchedule.linear(2, 8, 40), SimulateCommand.parseSchedule("p2-schedule", "linear:2:8", 40));
+        assertEquals(DirectionSchedule.linear(2, 8, 10), SimulateCommand.parseSchedule("p2-schedule", "LINEAR:2:8:10", 40));
+        String[][] bad = {{"x", "is not COUNT@ROUND"}, {"2@2", "must start at round 1"}, {"0@1", "a direction count must be 1 to"},
+                {"2@1;3@1", "start rounds must increase"}, {"linear:2", "linear:FROM:TO[:ROUNDS]"}, {"2@one", "whole numbers"},
+                {"linear:2:8:0", "needs the run's rounds"}, {"", "is not COUNT@ROUND"}};
+        for (String[] b : bad) {
+            UsageException e = assertThrows(UsageException.class, () -> SimulateCommand.parseSchedule("p2-schedule", b[0], 40), b[0]);
+            assertTrue(e.getMessage().startsWith("--p2-schedule: ") && e.getMessage().contains(b[1]), e.getMessage());
+        }
+        // Through the command's arguments: the right flag for the estimator, and --p2 agreeing with round 1.
+        assertEquals(2, zoft("simulate", "--p-schedule", "2@1"), err());
+        assertTrue(err().contains("--p-schedule is MeZO's; FedSPZO takes --p2-schedule"), err());
+        assertEquals(2, zoft("simulate", "--estimator", "mezo", "--p2-schedule", "2@1"), err());
+        assertTrue(err().contains("--p2-schedule is FedSPZO's; MeZO takes --p-schedule"), err());
+        assertEquals(2, zoft("simulate", "--p2", "4", "--p2-schedule", "2@1;8@3"), err());
+        assertTrue(err().contains("--p2 4 differs from the round-1 count 2 of --p2-schedule 2@1;8@3"), err());
+        assertEquals(2, zoft("simulate", "--p1", "4096", "--p2-schedule", "2@1;32@3"), err());
+        assertTrue(err().contains("at most 65,536 directions"), err());
+    }
+
+    /** {@code zoft simulate --p2-schedule}: each round's uploads have that round's P1·P2 scalars per step. */
+    @Test
+    void simulateWithAP2Schedule(@TempDir Path dir) throws IOException {
+        Path outDir = dir.resolve("sched");
+        assertEquals(0, zoft("simulate", "--clients", "2", "--per-round", "1", "--local-steps", "1", "--rounds", "2",
+                "--batch", "2", "--max-tokens", "16", "--subset", "head", "--dev-size", "8", "--eval-every", "0",
+                "--p1", "1", "--p2-schedule", "1@1;2@2", "--threads", "2", "--out", outDir.toString()), err());
+        assertTrue(out().contains("fedspzo P1=1 P2=1 eps=0.001 gaussian snapshot p2-schedule=1@1;2@2, lr"), out());
+        List<RoundRecord> rounds = RoundLog.readRounds(outDir.resolve(RoundLog.ROUNDS_FILE));
+        assertEquals(List.of(1, 2), rounds.stream().map(r -> r.aggregate().scalars().perStep()).toList());
     }
 
     private static String[] concat(String[] a, String... b) {

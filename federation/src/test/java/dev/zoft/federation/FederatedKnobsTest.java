@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.zoft.federation.method.DirectionSchedule;
 import dev.zoft.federation.protocol.ProtocolCodec;
 import dev.zoft.federation.protocol.RoundRecord;
 import dev.zoft.tensor.parallel.WorkerPool;
@@ -187,6 +188,64 @@ class FederatedKnobsTest {
     }
 
     @Test
+    void aP2ScheduleChangesTheRoundsCountsAndReplaysExactly(@TempDir Path dir) throws IOException {
+        DirectionSchedule schedule = DirectionSchedule.piecewise(new int[] {1, 2}, new int[] {1, 3});
+        SimulationConfig config = config().toBuilder().directions(schedule).build();
+        assertEquals(1, config.estimator().p2(), "the builder sets P2 to the schedule's round-1 count");
+        assertEquals(3, config.estimatorAt(3).p2());
+        Run run = run(config, dir);
+        // Nested FedSPZO uploads P1·P2 scalars per step: 2·1 in round 1, 2·3 after.
+        assertEquals(List.of(2, 6, 6), run.records().stream().map(r -> r.aggregate().scalars().perStep()).toList());
+        assertTrue(run.seedLog().header().split().contains(" p2-schedule=1@1;3@2"), run.seedLog().header().split());
+        // Devices deriving each round's estimator from the configuration log the same rounds.
+        assertEquals(handBuiltScheduled(config, run.seedLog().header()), run.records());
+        try (WorkerPool pool = WorkerPool.create(1);
+             EncoderClassifier fresh = Fixtures.tinyClassifier(pool, config.classifierOptions())) {
+            SeedLog.read(dir.resolve(RoundLog.SEED_LOG_FILE)).apply(ScopedViews.of(fresh), pool);
+            assertArrayEquals(run.all(), Fixtures.bits(fresh.parameters()));
+        }
+        // A schedule that never changes the count is the run without one.
+        SimulationConfig flat = config().toBuilder().directions(DirectionSchedule.constant(2)).build();
+        Run constant = run(flat, null);
+        Run plain = run(config(), null);
+        assertEquals(plain.records(), constant.records());
+        assertThrows(IllegalArgumentException.class, () -> dev.zoft.federation.net.FederationPlan.of(config));
+    }
+
+    /** {@link #handBuilt} with round r's estimator {@code config.createEstimator(r)} on every side. */
+    private static List<RoundRecord> handBuiltScheduled(SimulationConfig config, SeedLog.Header header) throws IOException {
+        try (WorkerPool pool = WorkerPool.create(1)) {
+            Partition partition = FederatedSimulation.partition(config, DEMO.train());
+            List<EncoderClassifier> models = new ArrayList<>();
+            List<Client<LabelledBatch>> devices = new ArrayList<>();
+            try {
+                for (int c = 0; c < config.clients(); c++) {
+                    EncoderClassifier m = Fixtures.tinyClassifier(pool, config.classifierOptions());
+                    models.add(m);
+                    devices.add(new Client<>(c, partition.clientDataset(DEMO.train(), c), FederatedSimulation.batchFactory(m),
+                            new SyncedModel<>(m, config::createEstimator, pool)));
+                }
+                Server server = new Server(config.clients(), config.clientsPerRound(), config.localSteps(), config.batchSize(),
+                        config.schedule(), config.seed(), config::createEstimator, new WeightedMean(), RoundLog.inMemory(header));
+                for (int r = 1; r <= config.rounds(); r++) {
+                    for (int c : server.startRound().clients()) {
+                        server.accept(devices.get(c).run(server.plan(c)).upload());
+                    }
+                    server.finishRound();
+                }
+                return server.log().records();
+            } finally {
+                for (Client<LabelledBatch> d : devices) {
+                    d.model().close();
+                }
+                for (EncoderClassifier m : models) {
+                    m.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void badKnobsAreRefusedByTheConfiguration() {
         SimulationConfig.Builder b = config().toBuilder();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.clip(-1).build()).getMessage()
@@ -196,5 +255,14 @@ class FederatedKnobsTest {
         SimulationConfig.Builder mezo = config().toBuilder().clip(ZoSettings.NO_CLIP).estimator(EstimatorSpec.mezo(2, EPS))
                 .scales(new BlockScales(EPS, EPS, 0, 1));
         assertTrue(assertThrows(IllegalArgumentException.class, mezo::build).getMessage().contains("MeZO has one block"));
+        // A schedule whose largest count breaks the estimator's cap, and a round-1 count that is not P2.
+        assertThrows(IllegalArgumentException.class, () -> config().toBuilder()
+                .directions(DirectionSchedule.piecewise(new int[] {1, 2}, new int[] {2, 1 << 16})).build());
+        SimulationConfig c = config();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SimulationConfig(c.clients(),
+                c.alpha(), c.clientsPerRound(), c.localSteps(), c.rounds(), c.batchSize(), c.estimator(), c.learningRate(),
+                c.finalLearningRate(), c.trainable(), c.splitLayer(), c.seed(), c.evalEvery(), c.devSize(), c.maxTokens(),
+                c.aggregator(), null, null, ClientCaps.none(), ZoSettings.NO_CLIP, c.scales(), DirectionSchedule.constant(3)));
+        assertTrue(e.getMessage().contains("round-1 count 3 differs from P2 = 2"), e.getMessage());
     }
 }

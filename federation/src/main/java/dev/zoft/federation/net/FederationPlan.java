@@ -46,8 +46,17 @@ public record FederationPlan(int clients, int perRound, int localSteps, int batc
                 BlockScales.uniform(Objects.requireNonNull(estimator, "estimator").epsilon()));
     }
 
-    /** The plan of the run a simulation with {@code config} would do (same rounds, bit for bit). */
+    /**
+     * The plan of the run a simulation with {@code config} would do (same rounds, bit for bit).
+     *
+     * @throws IllegalArgumentException for a configuration with a direction-count schedule (the
+     *     networked server runs constant counts)
+     */
     public static FederationPlan of(SimulationConfig config) {
+        if (config.directions() != null) {
+            throw new IllegalArgumentException("a networked run has constant direction counts; the schedule "
+                    + config.directions().describe() + " runs in the simulator only");
+        }
         return new FederationPlan(config.clients(), config.clientsPerRound(), config.localSteps(), config.batchSize(),
                 config.rounds(), config.schedule(), config.seed(), config.estimator(), config.clip(), config.scales());
     }
