@@ -29,6 +29,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.FloatRange;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -243,6 +248,37 @@ class FederatedKnobsTest {
                 }
             }
         }
+    }
+
+    /** A server's state records its knobs in the seed log header: a restart with other knobs is refused. */
+    @Test
+    void aRoundLogWrittenWithOneBoundRefusesToResumeWithAnother(@TempDir Path dir) throws IOException {
+        SimulationConfig with = config().toBuilder().clip(2f).build();
+        SimulationConfig without = config();
+        try (WorkerPool pool = WorkerPool.create(1);
+             EncoderClassifier model = Fixtures.tinyClassifier(pool, with.classifierOptions())) {
+            SeedLog.Header a = FederatedSimulation.header(with, model, "tiny", Fixtures.NO_DIGEST);
+            SeedLog.Header b = FederatedSimulation.header(without, model, "tiny", Fixtures.NO_DIGEST);
+            assertNotEquals(a, b);
+            RoundLog.create(dir, a).close();
+            RoundLog.reopen(dir, a).close();
+            IOException e = assertThrows(IOException.class, () -> RoundLog.reopen(dir, b));
+            assertTrue(e.getMessage().contains("clip=2.0"), e.getMessage());
+        }
+    }
+
+    @Property(tries = 40)
+    void toBuilderKeepsEveryKnob(@ForAll @FloatRange(min = 0.01f, max = 1000f) float clip,
+                                 @ForAll @FloatRange(min = 1, max = 9) float eps1,
+                                 @ForAll @DoubleRange(min = 0, max = 4) double lr1,
+                                 @ForAll @IntRange(min = 1, max = 8) int first, @ForAll @IntRange(min = 1, max = 8) int later) {
+        SimulationConfig c = config().toBuilder().clip(clip).scales(new BlockScales(eps1 * 1e-3f, EPS, lr1, 1))
+                .directions(DirectionSchedule.piecewise(new int[] {1, 3}, new int[] {first, later})).build();
+        assertEquals(c, c.toBuilder().build());
+        assertEquals(first, c.estimator().p2());
+        assertEquals(later, c.estimatorAt(3).p2());
+        assertTrue(c.describeEstimator().endsWith(" clip=" + clip + " p2-schedule=" + first + "@1;" + later + "@3"),
+                c.describeEstimator());
     }
 
     @Test
