@@ -252,6 +252,76 @@ class KnobsCommandsTest {
         assertEquals(List.of(1, 2), rounds.stream().map(r -> r.aggregate().scalars().perStep()).toList());
     }
 
+    private static int run(ByteArrayOutputStream o, ByteArrayOutputStream e, String... argv) {
+        return Main.run(argv, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code zoft server} and two {@code zoft client}s with {@code --clip} and {@code --lr1 0} over
+     * HTTP (MiniLM, one round of one step): a client without the knobs is refused naming them; the
+     * round's aggregate is within the bound, block 1 did not move, the log header names the knobs.
+     */
+    @Test
+    void serverAndClientsRunTheKnobsOverHttp(@TempDir Path dir) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String[] fed = {"--clients", "2", "--per-round", "1", "--rounds", "1", "--local-steps", "1", "--batch", "2",
+                "--subset", "top-2", "--split", "5", "--p2", "2", "--max-tokens", "16", "--threads", "1"};
+        String[] knobs = {"--clip", "0.05", "--lr1", "0"};
+        Path state = dir.resolve("state");
+        ByteArrayOutputStream serverOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream serverErr = new ByteArrayOutputStream();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            var server = java.util.concurrent.CompletableFuture.supplyAsync(() -> run(serverOut, serverErr,
+                    concat(concat(new String[] {"server", "--state", state.toString(), "--port", Integer.toString(port),
+                            "--checkpoint-every", "0"}, fed), knobs)), threads);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (!serverOut.toString(StandardCharsets.UTF_8).contains("zoft server: http://")) {
+                assertTrue(System.nanoTime() < deadline && !server.isDone(), "server did not start: " + serverErr);
+                Thread.sleep(50);
+            }
+            assertTrue(serverOut.toString(StandardCharsets.UTF_8).contains(" lr1=0.0 lr2=1.0 clip=0.05, aggregator mean"),
+                    serverOut.toString(StandardCharsets.UTF_8));
+            String url = "http://127.0.0.1:" + port;
+            String key = state.resolve("enrolment.key").toString();
+            // Without the knobs: refused before any round, naming them.
+            assertEquals(1, zoft(concat(new String[] {"client", "--server", url, "--id", "0", "--enrolment-key-file", key,
+                    "--credentials", dir.resolve("c0").toString()}, fed)), out() + err());
+            assertTrue(err().contains("--clip server 0.05, here off") && err().contains("--eps1/--eps2/--lr1/--lr2 server"),
+                    err());
+            ByteArrayOutputStream[] outs = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+            ByteArrayOutputStream[] errs = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+            List<java.util.concurrent.CompletableFuture<Integer>> clients = new java.util.ArrayList<>();
+            for (int id = 0; id < 2; id++) {
+                String[] argv = concat(concat(new String[] {"client", "--server", url, "--id", Integer.toString(id),
+                        "--enrolment-key-file", key, "--credentials", dir.resolve("c" + id).toString()}, fed), knobs);
+                int i = id;
+                clients.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> run(outs[i], errs[i], argv), threads));
+            }
+            for (int id = 0; id < 2; id++) {
+                assertEquals(0, (int) clients.get(id).get(240, java.util.concurrent.TimeUnit.SECONDS),
+                        errs[id].toString(StandardCharsets.UTF_8));
+            }
+            assertEquals(0, (int) server.get(60, java.util.concurrent.TimeUnit.SECONDS), serverErr.toString(StandardCharsets.UTF_8));
+        } finally {
+            threads.shutdownNow();
+        }
+        List<RoundRecord> rounds = RoundLog.readRounds(state.resolve(RoundLog.ROUNDS_FILE));
+        assertEquals(1, rounds.size());
+        for (float x : rounds.getFirst().aggregate().scalars().values()) {
+            assertTrue(Math.abs(x) <= 0.05f, x + " beyond the bound");
+        }
+        SeedLog log = SeedLog.read(state.resolve(RoundLog.SEED_LOG_FILE));
+        assertTrue(log.header().split().contains(" lr1=0.0 lr2=1.0 clip=0.05"), log.header().split());
+        for (var u : log.updates()) {
+            assertTrue(u.scope() != dev.zoft.zo.params.Scope.BLOCK1 || u.coefficient() == 0f, u.toString());
+        }
+        assertTrue(log.updates().stream().anyMatch(u -> u.coefficient() != 0f), "block 2 moved");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
