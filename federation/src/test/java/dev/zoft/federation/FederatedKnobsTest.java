@@ -250,6 +250,16 @@ class FederatedKnobsTest {
         }
     }
 
+    @Test
+    void aMezoScheduleSchedulesP() {
+        SimulationConfig c = config().toBuilder().estimator(EstimatorSpec.mezo(4, EPS)).clip(1f)
+                .directions(DirectionSchedule.linear(2, 6, 3)).build();
+        assertEquals(List.of(2, 4, 6), java.util.stream.IntStream.rangeClosed(1, 3).mapToObj(r -> c.estimatorAt(r).p1()).toList());
+        assertEquals(6, ((dev.zoft.zo.estimate.MeZo) c.createEstimator(3)).directions());
+        assertEquals(1f, c.createEstimator(3).settings().clip());
+        assertTrue(c.describeEstimator().endsWith(" clip=1.0 p-schedule=2..6/3r"), c.describeEstimator());
+    }
+
     /** A server's state records its knobs in the seed log header: a restart with other knobs is refused. */
     @Test
     void aRoundLogWrittenWithOneBoundRefusesToResumeWithAnother(@TempDir Path dir) throws IOException {
