@@ -57,7 +57,7 @@ final class ApplyCommand implements Command {
             out.printf("base %s: SHA-256 %s verified (%s)%n", r.manifest().model(), r.manifest().weightsSha256(),
                     r.base().weightsFile());
             out.printf("seed log %s: %d updates (%s, %s)%s%n", run.resolve(r.manifest().seedLog()), r.log().size(),
-                    r.manifest().estimator().describe(), r.manifest().learningRate().describe(),
+                    r.manifest().describeEstimator(), r.manifest().learningRate().describe(),
                     r.droppedBytes() > 0 ? "; dropped a torn last record of " + r.droppedBytes() + " bytes" : "");
             FinetunedRun.Change c = r.change();
             out.printf(Locale.ROOT, "applied in %.2f s: %d of %d trainable parameters changed (subset %s + head), "

@@ -14,7 +14,9 @@ import dev.zoft.tensor.ops.Kernels;
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.zo.data.Dataset;
 import dev.zoft.zo.data.DatasetSplits;
+import dev.zoft.zo.estimate.BlockScales;
 import dev.zoft.zo.estimate.Estimator;
+import dev.zoft.zo.estimate.ZoSettings;
 import dev.zoft.zo.task.EncoderClassifier;
 import dev.zoft.zo.task.LabelledBatch;
 import dev.zoft.zo.train.BaseModel;
@@ -109,7 +111,7 @@ final class ClientCommand implements Command {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--caps: " + e.getMessage());
             }
-            Estimator round = config.estimator().create();
+            Estimator round = config.createEstimator();
             if (caps.capped(round) == round) {
                 throw new UsageException("--caps " + args.string("caps", "") + " lowers no direction count of " + round
                         + " (P caps mezo, P1:P2 caps fedspzo)");
@@ -148,12 +150,19 @@ final class ClientCommand implements Command {
             out.println("registered as client " + id + "; credentials in " + credFile);
         }
         FederationClient fc = anon.login(me);
-        checkAgreement(fc.status(), config);
+        Coordinator.Status status;
+        try {
+            status = fc.status();
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            // e.g. block scales the record's own check refuses: say whose data it is
+            throw new IOException("the server " + base + " published an invalid status: " + e.getOriginalMessage(), e);
+        }
+        checkAgreement(status, config);
 
         BaseModel model0 = BaseModel.bundledMiniLm();
         try (WorkerPool pool = WorkerPool.create();
              EncoderClassifier model = model0.classifier(Kernels.create(VectorWidth.configured(), pool), config.classifierOptions());
-             SyncedModel<LabelledBatch> synced = new SyncedModel<>(model, config.estimator().create(), pool)) {
+             SyncedModel<LabelledBatch> synced = new SyncedModel<>(model, config.createEstimator(), pool)) {
             Client<LabelledBatch> client = new Client<>(id, shard, FederatedSimulation.batchFactory(model), synced, null, caps);
             if (caps != null) {
                 out.println("slow device: at most " + caps.describe() + " directions per step (" + caps.capped(synced.estimator())
@@ -186,8 +195,21 @@ final class ClientCommand implements Command {
         return Files.readString(Path.of(args.string("enrolment-key-file", "")), StandardCharsets.UTF_8).strip();
     }
 
-    /** The server runs the same federation as these flags describe, or a clear error naming the difference. */
+    /**
+     * The server runs the same federation as these flags describe, or a clear error naming the
+     * difference. The knobs beyond the paper are checked twice: the server's estimator description
+     * names those that differ from their defaults, and its published bound and block scales must be
+     * valid (a hostile or broken server's NaN or negative value is refused) and equal to these flags'.
+     */
     static void checkAgreement(Coordinator.Status s, SimulationConfig c) throws IOException {
+        float clip = s.clip() == null ? ZoSettings.NO_CLIP : s.clip();
+        BlockScales scales = s.scales() == null ? BlockScales.uniform(c.estimator().epsilon()) : s.scales();
+        try {
+            c.estimator().create(clip, scales);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the server published an invalid plan (clip " + s.clip() + ", block scales " + s.scales()
+                    + "): " + e.getMessage(), e);
+        }
         StringBuilder diff = new StringBuilder();
         compare(diff, "clients", s.clients(), c.clients());
         compare(diff, "per-round", s.perRound(), c.clientsPerRound());
@@ -195,12 +217,22 @@ final class ClientCommand implements Command {
         compare(diff, "rounds", s.totalRounds(), c.rounds());
         compare(diff, "batch", s.batchSize(), c.batchSize());
         compare(diff, "seed", s.runSeed(), c.seed());
-        if (!s.estimator().equals(c.estimator().describe())) {
-            diff.append(" estimator: server ").append(s.estimator()).append(", here ").append(c.estimator().describe()).append(';');
+        if (!s.estimator().equals(c.describeEstimator())) {
+            diff.append(" estimator: server ").append(s.estimator()).append(", here ").append(c.describeEstimator()).append(';');
+        }
+        if (clip != c.clip()) {
+            diff.append(" --clip server ").append(knob(clip)).append(", here ").append(knob(c.clip())).append(';');
+        }
+        if (!scales.equals(c.scales())) {
+            diff.append(" --eps1/--eps2/--lr1/--lr2 server ").append(scales).append(", here ").append(c.scales()).append(';');
         }
         if (!diff.isEmpty()) {
             throw new IOException("the server runs another federation:" + diff);
         }
+    }
+
+    private static String knob(float clip) {
+        return clip == ZoSettings.NO_CLIP ? "off" : Float.toString(clip);
     }
 
     private static void compare(StringBuilder diff, String flag, long server, long here) {

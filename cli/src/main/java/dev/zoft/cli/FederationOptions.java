@@ -42,7 +42,7 @@ final class FederationOptions {
                     .localSteps(localSteps).rounds(rounds).batchSize(t.batch()).estimator(t.estimator())
                     .learningRate(t.lr()).finalLearningRate(t.lrEnd() == null ? 0 : t.lrEnd())
                     .trainable(t.subset()).splitLayer(t.split()).seed(t.seed()).evalEvery(0)
-                    .maxTokens(t.maxTokens()).build();
+                    .maxTokens(t.maxTokens()).clip(t.clip()).scales(t.scales()).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -106,8 +106,7 @@ final class FinetuneCommand implements Command {
         }
         // Data first: a malformed file fails before the model loads.
         DatasetSplits data = DataOptions.trainAndDev(args, training.seed(), out);
-        Finetuner.Config config = new Finetuner.Config(training.estimator(), training.learningRate(steps),
-                training.batch(), steps, training.seed(), evalEvery, devSize);
+        Finetuner.Config config = training.finetuneConfig(steps, evalEvery, devSize);
 
         Files.createDirectories(dir);
         BaseModel base = args.has("model") ? DecoderOptions.base(args) : BaseModel.bundledMiniLm();

@@ -36,8 +36,7 @@ final class LmFinetune {
         Path devFile = args.has("dev") ? Path.of(args.string("dev", "")) : null;
         LmData.read(trainFile); // fail on a bad file before the model loads
         BaseModel base = DecoderOptions.base(args);
-        Finetuner.Config config = new Finetuner.Config(training.estimator(), training.learningRate(steps),
-                training.batch(), steps, training.seed(), evalEvery, 0);
+        Finetuner.Config config = training.finetuneConfig(steps, evalEvery, 0);
         try (Compute compute = Compute.open();
              CausalLmTask task = base.causalLm(compute.kernels(), training.decoderSubset(), training.split(),
                      training.maxTokens())) {

@@ -120,7 +120,7 @@ final class ServerCommand implements Command {
              Coordinator coordinator = Coordinator.open(state, FederatedSimulation.header(config, model, base.name(), base.sha256()),
                      FederationPlan.of(config), new RoundPolicy(quorum, Duration.ofSeconds(timeout)),
                      new UploadLimits(maxAbs, 10_000_000, maxBody), config.aggregator().create(), System::currentTimeMillis);
-             SyncedModel<?> replica = new SyncedModel<>(model, config.estimator().create(), pool)) {
+             SyncedModel<?> replica = new SyncedModel<>(model, config.createEstimator(), pool)) {
             if (every > 0) {
                 coordinator.attach(new Checkpoints(state, replica, every));
             }
@@ -129,7 +129,7 @@ final class ServerCommand implements Command {
                         http.port(), state.toAbsolutePath());
                 out.printf(Locale.ROOT, "federation: %d clients, %d per round (quorum %d, deadline %d s), %d local steps, %d rounds; %s%n",
                         config.clients(), config.clientsPerRound(), quorum, timeout, config.localSteps(), config.rounds(),
-                        config.estimator().describe() + ", aggregator " + config.aggregator().format());
+                        config.describeEstimator() + ", aggregator " + config.aggregator().format());
                 out.flush();
                 watch(coordinator, out);
             }

@@ -9,6 +9,7 @@ import dev.zoft.federation.SimulationConfig;
 import dev.zoft.federation.SimulationResult;
 import dev.zoft.federation.aggregate.AggregatorSpec;
 import dev.zoft.federation.aggregate.Poisoning;
+import dev.zoft.federation.method.DirectionSchedule;
 import dev.zoft.federation.privacy.DpSettings;
 import dev.zoft.federation.privacy.PrivacyReport;
 import dev.zoft.tensor.VectorWidth;
@@ -57,7 +58,7 @@ final class SimulateCommand implements Command {
 
     private static final Set<String> OWN = Set.of("data", "dev", "clients", "alpha", "per-round", "local-steps",
             "rounds", "eval-every", "dev-size", "out", "aggregator", "dp-clip", "dp-noise", "dp-delta", "dp-mode", "attack", "attackers",
-            "slow-clients");
+            "slow-clients", "p2-schedule", "p-schedule");
     static final double DEFAULT_DP_DELTA = 1e-5;
     static final double DEFAULT_ATTACKERS = 0.2;
 
@@ -113,6 +114,9 @@ final class SimulateCommand implements Command {
                                     device running at most P1 block-1 and P2 block-2 directions of
                                     FedSPZO (EVERY:P for mezo: at most P directions); the server
                                     averages each scalar over the clients that computed it
+                  --p2-schedule S   FedSPZO's P2 per round: C@R;C@R;... (count C from round R on,
+                                    the first at round 1), or linear:FROM:TO[:ROUNDS] (rounded,
+                                    over --rounds by default); --p-schedule S schedules MeZO's P
                 %s
 
                 Defaults: fedspzo P1=1 P2=4, eps 1e-3, lr 1e-3 decaying linearly to 0 at the last
@@ -177,13 +181,8 @@ final class SimulateCommand implements Command {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--slow-clients: " + e.getMessage());
             }
-            Estimator round = t.estimator().create();
-            DirectionCaps caps = ((ClientCaps.Every) slow).caps();
-            if (caps.capped(round) == round) {
-                throw new UsageException("--slow-clients " + args.string("slow-clients", "") + " lowers no direction count of "
-                        + round + " (EVERY:P caps mezo, EVERY:P1:P2 caps fedspzo)");
-            }
         }
+        DirectionSchedule directions = directionSchedule(args, t, rounds);
         SimulationConfig config;
         try {
             config = SimulationConfig.builder().clients(clients).alpha(alpha).clientsPerRound(perRound)
@@ -191,9 +190,17 @@ final class SimulateCommand implements Command {
                     .learningRate(t.lr()).finalLearningRate(t.lrEnd() == null ? 0 : t.lrEnd())
                     .trainable(t.subset()).splitLayer(t.split()).seed(t.seed()).evalEvery(evalEvery).devSize(devSize)
                     .maxTokens(t.maxTokens()).aggregator(aggregator).privacy(privacy).poisoning(poisoning).clientCaps(slow)
-                    .build();
+                    .clip(t.clip()).scales(t.scales()).directions(directions).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+        if (slow != ClientCaps.none()) {
+            Estimator round = config.createEstimator();
+            DirectionCaps caps = ((ClientCaps.Every) slow).caps();
+            if (caps.capped(round) == round) {
+                throw new UsageException("--slow-clients " + args.string("slow-clients", "") + " lowers no direction count of "
+                        + round + " (EVERY:P caps mezo, EVERY:P1:P2 caps fedspzo)");
+            }
         }
         DatasetSplits data = DataOptions.trainAndDev(args, t.seed(), out);
         if (data.train().size() < clients) {
@@ -203,7 +210,7 @@ final class SimulateCommand implements Command {
         out.printf(Locale.ROOT, "data: %s (%d train, %d dev)%n", data.train().source(), data.train().size(), data.dev().size());
         out.printf(Locale.ROOT, "federation: %d clients (Dirichlet alpha %s), %d per round, %d local steps, %d rounds%n",
                 clients, alpha, perRound, localSteps, rounds);
-        out.println("training: " + t.describe());
+        out.println("training: " + t.describe(config.describeEstimator()));
         out.println("aggregation: " + (privacy != null && privacy.mode() == DpSettings.Mode.CENTRAL
                 ? "unweighted mean of the clipped uploads + server noise" : aggregator.create().toString())
                 + (poisoning == null ? "" : "; simulated poisoning: " + poisoning)
@@ -224,7 +231,7 @@ final class SimulateCommand implements Command {
                 result = sim.run(new Listener(out, csv, bar, perRound));
             }
             List<RoundMetrics> rows = result.metrics();
-            MetricsPlot.write(outDir.resolve("metrics.png"), "zoft simulate: " + config.estimator().describe(), rows);
+            MetricsPlot.write(outDir.resolve("metrics.png"), "zoft simulate: " + config.describeEstimator(), rows);
             RoundMetrics last = result.last();
             long messages = (long) rounds * perRound;
             out.printf(Locale.ROOT, "zero-shot dev accuracy: %.2f %%%n", 100 * result.zeroShotAccuracy());
@@ -243,6 +250,62 @@ final class SimulateCommand implements Command {
                     + outDir);
         }
         return 0;
+    }
+
+    /**
+     * {@code --p2-schedule} (FedSPZO) or {@code --p-schedule} (MeZO), or null for constant counts. An
+     * explicit {@code --p2} / {@code --p} must be the schedule's round-1 count.
+     */
+    static DirectionSchedule directionSchedule(Args args, TrainingOptions t, int rounds) {
+        boolean mezo = t.estimator().method() == EstimatorSpec.Method.MEZO;
+        String flag = mezo ? "p-schedule" : "p2-schedule";
+        String other = mezo ? "p2-schedule" : "p-schedule";
+        if (args.has(other)) {
+            throw new UsageException("--" + other + " is " + (mezo ? "FedSPZO's; MeZO takes --p-schedule" : "MeZO's; FedSPZO takes --p2-schedule"));
+        }
+        if (!args.has(flag)) {
+            return null;
+        }
+        DirectionSchedule d = parseSchedule(flag, args.string(flag, ""), rounds);
+        String count = mezo ? "p" : "p2";
+        int given = mezo ? t.estimator().p1() : t.estimator().p2();
+        if (args.has(count) && given != d.at(1)) {
+            throw new UsageException("--" + count + " " + given + " differs from the round-1 count " + d.at(1) + " of --" + flag
+                    + " " + d.describe() + " (give one or the other)");
+        }
+        return d;
+    }
+
+    /** {@code C@R;C@R;...} (piecewise, from round 1) or {@code linear:FROM:TO[:ROUNDS]} (over {@code rounds} by default). */
+    static DirectionSchedule parseSchedule(String flag, String text, int rounds) {
+        String s = text.trim();
+        String form = " (expected C@R;C@R;... from round 1, or linear:FROM:TO[:ROUNDS]), got '" + text + "'";
+        try {
+            if (s.toLowerCase(Locale.ROOT).startsWith("linear:")) {
+                String[] p = s.substring("linear:".length()).split(":", -1);
+                if (p.length != 2 && p.length != 3) {
+                    throw new UsageException("--" + flag + ": a linear schedule is linear:FROM:TO[:ROUNDS]" + form);
+                }
+                return DirectionSchedule.linear(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()),
+                        p.length == 3 ? Integer.parseInt(p[2].trim()) : rounds);
+            }
+            String[] parts = s.split(";", -1);
+            int[] starts = new int[parts.length];
+            int[] counts = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                String[] cr = parts[i].split("@", -1);
+                if (cr.length != 2) {
+                    throw new UsageException("--" + flag + ": '" + parts[i].trim() + "' is not COUNT@ROUND" + form);
+                }
+                counts[i] = Integer.parseInt(cr[0].trim());
+                starts[i] = Integer.parseInt(cr[1].trim());
+            }
+            return DirectionSchedule.piecewise(starts, counts);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + flag + ": counts and rounds are whole numbers" + form);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + flag + ": " + e.getMessage());
+        }
     }
 
     /** The ε spent after each round by the client that took part most often so far. */

@@ -1,7 +1,10 @@
 package dev.zoft.cli;
 
 import dev.zoft.tensor.random.Distribution;
+import dev.zoft.zo.estimate.BlockScales;
+import dev.zoft.zo.estimate.Estimator;
 import dev.zoft.zo.estimate.RestoreMode;
+import dev.zoft.zo.estimate.ZoSettings;
 import dev.zoft.zo.task.BatchEncoder;
 import dev.zoft.zo.task.ClassificationHead;
 import dev.zoft.zo.task.ClassifierOptions;
@@ -9,6 +12,7 @@ import dev.zoft.zo.task.DecoderClassifierOptions;
 import dev.zoft.zo.task.DecoderSubset;
 import dev.zoft.zo.task.TrainableSubset;
 import dev.zoft.zo.train.EstimatorSpec;
+import dev.zoft.zo.train.Finetuner;
 import dev.zoft.zo.train.LearningRateSpec;
 import java.util.HashSet;
 import java.util.List;
@@ -24,17 +28,21 @@ import java.util.Set;
  *   --eps E  --lr LR  --lr-end LR  --distribution gaussian|rademacher  --restore snapshot|in-place|fused
  *   --subset all|top-K|head|bitfit  --split L|auto  --max-tokens N
  *   --seed S  --batch B  --threads N
+ *   --clip B  --eps1 E  --eps2 E  --lr1 F  --lr2 F      (the knobs beyond the paper)
  * </pre>
  *
  * A command parses with {@code Args.parse(argv, TrainingOptions.withValued(own flags), flags)},
  * then {@link #parse(Args, Defaults)}; {@link #USAGE} is the matching help text.
  */
 record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, TrainableSubset subset, int split,
-                       int maxTokens, long seed, int batch, String subsetText) {
+                       int maxTokens, long seed, int batch, String subsetText, float clip, BlockScales scales) {
 
     /** The valued options read here ({@code --threads} included, applied by {@link Threads}). */
     static final Set<String> VALUED = Set.of("estimator", "p", "p1", "p2", "eps", "lr", "lr-end", "distribution",
-            "restore", "subset", "split", "max-tokens", "seed", "batch", "threads");
+            "restore", "subset", "split", "max-tokens", "seed", "batch", "threads", "clip", "eps1", "eps2", "lr1", "lr2");
+
+    /** FedSPZO's per-block flags, refused on MeZO. */
+    private static final List<String> BLOCK_FLAGS = List.of("eps1", "eps2", "lr1", "lr2");
 
     /** Help lines for the shared flags, for a command's usage text. */
     static final String USAGE = """
@@ -53,7 +61,12 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
               --max-tokens N    truncate texts at N tokens
               --seed S          run seed (directions, shuffling, dev subset)
               --batch B         sentences per step
-              --threads N       worker threads (default: the machine's cores)""".indent(2).stripTrailing();
+              --threads N       worker threads (default: the machine's cores)
+              --clip B          clip every projected-gradient scalar (L+ - L-)/2eps to [-B, B]
+                                before it is used, uploaded or logged (default: off)
+              --eps1 E, --eps2 E  FedSPZO: block 1's and block 2's perturbation scale (default --eps)
+              --lr1 F, --lr2 F  FedSPZO: factors on the learning rate of block 1 and block 2
+                                (default 1; 0 freezes the block)""".indent(2).stripTrailing();
 
     /**
      * A command's defaults for the shared flags.
@@ -129,6 +142,8 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        float clip = clip(args, spec);
+        BlockScales scales = blockScales(args, spec);
         double lr = args.real("lr", d.lr(), 0, 1e3);
         Double lrEnd = args.has("lr-end") ? args.real("lr-end", 0, 0, 1e3) : null;
         TrainableSubset subset;
@@ -145,7 +160,92 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
         int maxTokens = args.integer("max-tokens", BatchEncoder.DEFAULT_MAX_TOKENS, 2, 512);
         long seed = args.longInteger("seed", d.seed(), Long.MIN_VALUE, Long.MAX_VALUE);
         int batch = args.integer("batch", d.batch(), 1, 4096);
-        return new TrainingOptions(spec, lr, lrEnd, subset, split, maxTokens, seed, batch, subsetText);
+        return new TrainingOptions(spec, lr, lrEnd, subset, split, maxTokens, seed, batch, subsetText, clip, scales);
+    }
+
+    /** {@code --clip}, checked by {@link ZoSettings}'s rule; {@link ZoSettings#NO_CLIP} when absent. */
+    private static float clip(Args args, EstimatorSpec spec) {
+        if (!args.has("clip")) {
+            return ZoSettings.NO_CLIP;
+        }
+        // Args refuses NaN and the infinities (absence is "off"); ZoSettings refuses the rest.
+        float bound = asFloat("clip", args.real("clip", 0, -Double.MAX_VALUE, Double.MAX_VALUE));
+        try {
+            spec.settings().withClip(bound);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--clip: " + e.getMessage());
+        }
+        return bound;
+    }
+
+    /**
+     * {@code --eps1 --eps2 --lr1 --lr2}, each checked by {@link BlockScales}' rule; uniform at
+     * {@code --eps} when none is given. MeZO has one block: any of them is a usage error there.
+     */
+    private static BlockScales blockScales(Args args, EstimatorSpec spec) {
+        float eps = spec.epsilon();
+        if (spec.method() == EstimatorSpec.Method.MEZO) {
+            for (String f : BLOCK_FLAGS) {
+                if (args.has(f)) {
+                    throw new UsageException("--" + f + ": mezo has one block: eps1/eps2/lr1/lr2 are FedSPZO's");
+                }
+            }
+            return BlockScales.uniform(eps);
+        }
+        float eps1 = blockEpsilon(args, "eps1", eps);
+        float eps2 = blockEpsilon(args, "eps2", eps);
+        double lr1 = blockFactor(args, "lr1", eps);
+        double lr2 = blockFactor(args, "lr2", eps);
+        BlockScales scales = new BlockScales(eps1, eps2, lr1, lr2);
+        try {
+            spec.create(ZoSettings.NO_CLIP, scales); // the estimator's own check, so no rule lives here twice
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return scales;
+    }
+
+    private static float blockEpsilon(Args args, String flag, float eps) {
+        float e = asFloat(flag, args.real(flag, eps, -Double.MAX_VALUE, Double.MAX_VALUE));
+        try {
+            BlockScales.uniform(e);
+        } catch (IllegalArgumentException ex) {
+            throw new UsageException("--" + flag + ": " + ex.getMessage());
+        }
+        return e;
+    }
+
+    private static double blockFactor(Args args, String flag, float eps) {
+        double f = args.real(flag, 1, -Double.MAX_VALUE, Double.MAX_VALUE);
+        try {
+            new BlockScales(eps, eps, f, 1);
+        } catch (IllegalArgumentException ex) {
+            throw new UsageException("--" + flag + ": " + ex.getMessage());
+        }
+        return f;
+    }
+
+    /** {@code value} as a float, refused when it overflows (a float infinity would silently mean "off"). */
+    private static float asFloat(String flag, double value) {
+        float f = (float) value;
+        if (Float.isInfinite(f)) {
+            throw new UsageException("--" + flag + " must fit a float (at most " + Float.MAX_VALUE + "), got " + value);
+        }
+        return f;
+    }
+
+    /** A new estimator of these options: {@link #estimator()} with {@link #clip()} and {@link #scales()}. */
+    Estimator createEstimator() {
+        return estimator.create(clip, scales);
+    }
+
+    /**
+     * The single-device run of {@code steps} steps: the estimator, the learning-rate schedule, the
+     * batch and seed, and the knobs beyond the paper ({@code zoft finetune}, classification and LM).
+     */
+    Finetuner.Config finetuneConfig(long steps, int evalEvery, int devSize) {
+        return new Finetuner.Config(estimator, learningRate(steps), batch, steps, seed, evalEvery, devSize)
+                .withKnobs(clip, scales);
     }
 
     /** The schedule over a run of {@code steps} steps: constant, or linear to {@code --lr-end}. */
@@ -188,7 +288,12 @@ record TrainingOptions(EstimatorSpec estimator, double lr, Double lrEnd, Trainab
 
     /** One line for the run's header output. */
     String describe() {
-        return estimator.describe() + ", " + (lrEnd == null ? "lr " + lr : "lr " + lr + " → " + lrEnd)
+        return describe(estimator.describe(clip, scales));
+    }
+
+    /** {@link #describe()} with {@code estimatorText} for the estimator (e.g. with a direction schedule). */
+    String describe(String estimatorText) {
+        return estimatorText + ", " + (lrEnd == null ? "lr " + lr : "lr " + lr + " → " + lrEnd)
                 + ", subset " + subset.spec() + ", split " + (split == ClassifierOptions.AUTO_SPLIT ? "auto" : split)
                 + ", batch " + batch + ", seed " + seed;
     }

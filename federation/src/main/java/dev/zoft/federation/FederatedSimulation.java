@@ -20,6 +20,7 @@ import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.metrics.RoundMetrics;
 import dev.zoft.zo.task.EncoderClassifier;
 import dev.zoft.zo.task.LabelledBatch;
+import dev.zoft.zo.train.EstimatorSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +58,12 @@ import java.util.Objects;
  * the slow clients run fewer directions ({@link DirectionCaps}) and upload partial scalars, which the
  * server aggregates per coordinate; the round metrics count the forwards they really ran.
  *
+ * <p><b>Knobs beyond the paper.</b> Every client and the server use {@link SimulationConfig#createEstimator()}:
+ * scalars clipped to {@link SimulationConfig#clip} on the device (so the uploads, the aggregate and the
+ * log hold clipped values) and FedSPZO's per-block ε and learning-rate factors
+ * ({@link SimulationConfig#scales}), which the round log's updates carry; the seed log header names
+ * the knobs that differ from their defaults.
+ *
  * <p>Deterministic: the same configuration, data and base model give bit-identical metrics (wall
  * time aside), logs and weights, on any thread count.
  */
@@ -75,6 +82,7 @@ public final class FederatedSimulation implements AutoCloseable {
     private final Dataset train;
     private final Dataset dev;
     private final Estimator estimator;
+    private final RoundEstimators roundEstimators;
     private final SyncedModel<LabelledBatch> shared;
     private final RoundLog log;
     private final Server server;
@@ -109,12 +117,14 @@ public final class FederatedSimulation implements AutoCloseable {
                     + model.head().numClasses());
         }
         this.partition = partition(config, train);
-        this.estimator = config.estimator().create();
-        this.shared = new SyncedModel<>(model, estimator, pool);
+        RoundEstimators estimators = new RoundEstimators(config);
+        this.roundEstimators = estimators;
+        this.estimator = estimators.apply(1);
+        this.shared = new SyncedModel<>(model, estimators, pool);
         SeedLog.Header header = header(config, model, modelName, weightsSha256);
         this.log = logDirectory == null ? RoundLog.inMemory(header) : RoundLog.create(logDirectory, header);
         this.server = new Server(config.clients(), config.clientsPerRound(), config.localSteps(), config.batchSize(),
-                config.schedule(), config.seed(), estimator, aggregator(config), log);
+                config.schedule(), config.seed(), estimators, aggregator(config), log);
         BatchFactory<LabelledBatch> batches = batchFactory(model);
         for (int c = 0; c < config.clients(); c++) {
             LocalGaussianPrivacy dp = config.privacy() == null || config.privacy().mode() != DpSettings.Mode.LOCAL ? null
@@ -166,7 +176,7 @@ public final class FederatedSimulation implements AutoCloseable {
     public static SeedLog.Header header(SimulationConfig config, EncoderClassifier model, String modelName,
                                         byte[] weightsSha256) {
         return new SeedLog.Header(modelName, weightsSha256, config.estimator().settings().distribution(),
-                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " estimator=" + config.estimator().describe()
+                "subset=" + config.trainable().spec() + " split=" + model.splitLayer() + " estimator=" + config.describeEstimator()
                         + robustnessNote(config),
                 model.parameters().size());
     }
@@ -253,6 +263,7 @@ public final class FederatedSimulation implements AutoCloseable {
         long down = 0;
         double accuracy = zeroShot;
         for (int r = 1; r <= config.rounds(); r++) {
+            roundEstimators.pin(r);
             Server.OpenRound open = server.startRound();
             int[] chosen = open.clients();
             double[] losses = new double[chosen.length];
@@ -314,6 +325,37 @@ public final class FederatedSimulation implements AutoCloseable {
     public void close() throws IOException {
         try (log) {
             shared.close();
+        }
+    }
+
+    /**
+     * The estimator of each round under {@link SimulationConfig#directions}. An estimator keeps a
+     * model-sized snapshot once it has stepped, so only the open round's (pinned) one is kept; a round
+     * with another count (a replay needs only its updates, which allocate nothing) gets a fresh
+     * instance. Without a schedule every round gets the one estimator. (The same policy as the
+     * method framework's {@code RoundEstimators}, over a {@link SimulationConfig}.)
+     */
+    private static final class RoundEstimators implements java.util.function.IntFunction<Estimator> {
+        private final SimulationConfig config;
+        private EstimatorSpec pinnedSpec;
+        private Estimator pinned;
+
+        RoundEstimators(SimulationConfig config) {
+            this.config = config;
+            pin(1);
+        }
+
+        void pin(int round) {
+            EstimatorSpec s = config.estimatorAt(round);
+            if (pinned == null || !s.equals(pinnedSpec)) {
+                pinned = config.createEstimator(round);
+                pinnedSpec = s;
+            }
+        }
+
+        @Override
+        public Estimator apply(int round) {
+            return config.estimatorAt(round).equals(pinnedSpec) ? pinned : config.createEstimator(round);
         }
     }
 

@@ -2,8 +2,12 @@ package dev.zoft.federation;
 
 import dev.zoft.federation.aggregate.AggregatorSpec;
 import dev.zoft.federation.aggregate.Poisoning;
+import dev.zoft.federation.method.DirectionSchedule;
 import dev.zoft.federation.privacy.DpSettings;
+import dev.zoft.zo.estimate.BlockScales;
+import dev.zoft.zo.estimate.Estimator;
 import dev.zoft.zo.estimate.LearningRate;
+import dev.zoft.zo.estimate.ZoSettings;
 import dev.zoft.zo.train.EstimatorSpec;
 import dev.zoft.zo.task.ClassifierOptions;
 import dev.zoft.zo.task.TrainableSubset;
@@ -33,12 +37,21 @@ import java.util.Objects;
  * @param poisoning       simulated attacker clients, or null for none (default none; simulator only)
  * @param clientCaps      slow clients and their direction caps ({@link ClientCaps#none()}: every client runs the
  *                        round's counts, the default); applies to the shared-seed methods (DeComFL, FedSPZO)
+ * @param clip            loss-difference clipping: every client's scalar is clamped to {@code [−clip, clip]}
+ *                        before it is uploaded ({@link ZoSettings#NO_CLIP}, the default: off)
+ * @param scales          FedSPZO's per-block ε and learning-rate factors (default {@link BlockScales#uniform}
+ *                        at the estimator's ε, the paper's setting; MeZO accepts only that)
+ * @param directions      a per-round schedule of the direction count (FedSPZO: P2; MeZO: P), or null for
+ *                        the estimator's constant counts (the default). Its round-1 count must be the
+ *                        estimator's; round r runs {@link #estimatorAt}{@code (r)}. The count is a function
+ *                        of the round alone, so server and clients derive it without a message carrying it
  */
 public record SimulationConfig(int clients, double alpha, int clientsPerRound, int localSteps, int rounds,
                                int batchSize, EstimatorSpec estimator, double learningRate,
                                double finalLearningRate, TrainableSubset trainable, int splitLayer, long seed,
                                int evalEvery, int devSize, int maxTokens, AggregatorSpec aggregator,
-                               DpSettings privacy, Poisoning poisoning, ClientCaps clientCaps) {
+                               DpSettings privacy, Poisoning poisoning, ClientCaps clientCaps, float clip,
+                               BlockScales scales, DirectionSchedule directions) {
 
     public SimulationConfig {
         positive(clients, "clients");
@@ -78,6 +91,39 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
             throw new IllegalArgumentException("central DP divides by every upload, so capped clients' uncovered scalars would"
                     + " shrink the mean; use local DP with slow clients (" + clientCaps.describe() + ")");
         }
+        Objects.requireNonNull(scales, "scales (BlockScales.uniform(epsilon) for none)");
+        estimator.create(clip, scales); // the estimator's own checks of the bound and of per-block scales on MeZO
+        if (directions != null) {
+            int first = scheduled(estimator);
+            if (directions.at(1) != first) {
+                throw new IllegalArgumentException("the direction schedule's round-1 count " + directions.at(1) + " differs from "
+                        + (estimator.method() == EstimatorSpec.Method.MEZO ? "P = " : "P2 = ") + first);
+            }
+            withCount(estimator, directions.max()); // the largest count within the estimator's cap
+        }
+    }
+
+    /** The count a schedule replaces: MeZO's P, FedSPZO's P2. */
+    private static int scheduled(EstimatorSpec e) {
+        return e.method() == EstimatorSpec.Method.MEZO ? e.p1() : e.p2();
+    }
+
+    /** {@code e} with its scheduled count set to {@code count}. */
+    private static EstimatorSpec withCount(EstimatorSpec e, int count) {
+        return e.method() == EstimatorSpec.Method.MEZO
+                ? new EstimatorSpec(e.method(), count, 1, e.epsilon(), e.distribution(), e.restore())
+                : new EstimatorSpec(e.method(), e.p1(), count, e.epsilon(), e.distribution(), e.restore());
+    }
+
+    /** As before the knobs beyond the paper existed: no clipping, uniform block scales. */
+    public SimulationConfig(int clients, double alpha, int clientsPerRound, int localSteps, int rounds,
+                            int batchSize, EstimatorSpec estimator, double learningRate,
+                            double finalLearningRate, TrainableSubset trainable, int splitLayer, long seed,
+                            int evalEvery, int devSize, int maxTokens, AggregatorSpec aggregator,
+                            DpSettings privacy, Poisoning poisoning, ClientCaps clientCaps) {
+        this(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator, learningRate, finalLearningRate,
+                trainable, splitLayer, seed, evalEvery, devSize, maxTokens, aggregator, privacy, poisoning, clientCaps,
+                ZoSettings.NO_CLIP, BlockScales.uniform(Objects.requireNonNull(estimator, "estimator").epsilon()), null);
     }
 
     /** As before slow clients existed: nobody capped. */
@@ -88,6 +134,31 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
                             DpSettings privacy, Poisoning poisoning) {
         this(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator, learningRate, finalLearningRate,
                 trainable, splitLayer, seed, evalEvery, devSize, maxTokens, aggregator, privacy, poisoning, ClientCaps.none());
+    }
+
+    /** A new estimator of round 1: {@link #estimator} with {@link #clip} and {@link #scales}. */
+    public Estimator createEstimator() {
+        return estimator.create(clip, scales);
+    }
+
+    /** The estimator spec of round {@code round}: {@link #estimator} with the count {@link #directions} gives it. */
+    public EstimatorSpec estimatorAt(int round) {
+        return directions == null ? estimator : withCount(estimator, directions.at(round));
+    }
+
+    /** A new estimator of round {@code round}, with {@link #clip} and {@link #scales}. */
+    public Estimator createEstimator(int round) {
+        return estimatorAt(round).create(clip, scales);
+    }
+
+    /**
+     * The estimator as the seed log header and the networked status record it: its description
+     * followed by the knobs that differ from their defaults ({@link EstimatorSpec#describe(float, BlockScales)})
+     * and the direction schedule if any (e.g. {@code p2-schedule=2@1;8@20}).
+     */
+    public String describeEstimator() {
+        return estimator.describe(clip, scales) + (directions == null ? ""
+                : (estimator.method() == EstimatorSpec.Method.MEZO ? " p-schedule=" : " p2-schedule=") + directions.describe());
     }
 
     private static void positive(int v, String what) {
@@ -140,6 +211,10 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         b.privacy = privacy;
         b.poisoning = poisoning;
         b.clientCaps = clientCaps;
+        b.clip = clip;
+        // Uniform scales follow the estimator's ε if the builder changes it; explicit ones stay.
+        b.scales = scales.isUniform(estimator.epsilon()) ? null : scales;
+        b.directions = directions;
         return b;
     }
 
@@ -164,6 +239,9 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         private DpSettings privacy;
         private Poisoning poisoning;
         private ClientCaps clientCaps = ClientCaps.none();
+        private float clip = ZoSettings.NO_CLIP;
+        private BlockScales scales;
+        private DirectionSchedule directions;
 
         private Builder() {
         }
@@ -190,11 +268,22 @@ public record SimulationConfig(int clients, double alpha, int clientsPerRound, i
         public Builder poisoning(Poisoning p) { poisoning = p; return this; }
         /** Slow clients and their direction caps ({@link ClientCaps#none()} for none). */
         public Builder clientCaps(ClientCaps c) { clientCaps = c; return this; }
+        /** The bound on every scalar ({@link ZoSettings#NO_CLIP}, the default, for none). */
+        public Builder clip(float bound) { clip = bound; return this; }
+        /** FedSPZO's per-block ε and learning-rate factors, or null for uniform at the estimator's ε (the default). */
+        public Builder scales(BlockScales s) { scales = s; return this; }
+        /**
+         * A per-round schedule of P2 (FedSPZO) or P (MeZO), or null for constant counts (the default).
+         * At {@link #build} the estimator's scheduled count becomes the schedule's round-1 count.
+         */
+        public Builder directions(DirectionSchedule d) { directions = d; return this; }
 
         public SimulationConfig build() {
-            return new SimulationConfig(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, estimator,
+            EstimatorSpec first = directions == null || estimator == null ? estimator : withCount(estimator, directions.at(1));
+            return new SimulationConfig(clients, alpha, clientsPerRound, localSteps, rounds, batchSize, first,
                     learningRate, finalLearningRate, trainable, splitLayer, seed, evalEvery, devSize, maxTokens, aggregator,
-                    privacy, poisoning, clientCaps);
+                    privacy, poisoning, clientCaps, clip, scales == null ? BlockScales.uniform(estimator.epsilon()) : scales,
+                    directions);
         }
     }
 }

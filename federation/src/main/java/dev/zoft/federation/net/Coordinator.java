@@ -11,6 +11,7 @@ import dev.zoft.federation.protocol.RoundAggregate;
 import dev.zoft.federation.protocol.RoundPlan;
 import dev.zoft.federation.protocol.RoundRecord;
 import dev.zoft.federation.protocol.StepScalars;
+import dev.zoft.zo.estimate.BlockScales;
 import dev.zoft.zo.estimate.Estimator;
 import dev.zoft.zo.log.SeedLog;
 import java.io.ByteArrayInputStream;
@@ -100,11 +101,28 @@ public final class Coordinator implements AutoCloseable {
     public record Accepted(int round, int uploads, boolean roundClosed, @com.fasterxml.jackson.annotation.JsonIgnore long journalEnd) {
     }
 
-    /** A snapshot of the run's state for the status endpoint. */
+    /**
+     * A snapshot of the run's state for the status endpoint. {@code estimator} is
+     * {@link FederationPlan#describeEstimator()}; {@code clip} and {@code scales} are the plan's knobs
+     * beyond the paper, null when at their defaults (no clipping, uniform scales) — which is also how a
+     * client reads the status of a server that predates them (the JSON lacks the keys), and how an old
+     * client ignores them (unknown keys).
+     */
     public record Status(int protocolVersion, int totalRounds, int completedRounds, int openRound, int attempt,
                          int sampled, int uploads, int quorum, long deadlineMillis, boolean finished, int clients,
                          int registered, int perRound, int localSteps, int batchSize, int scalarsPerStep,
-                         long runSeed, String estimator, int checkpointRound, long checkpointBytes) {
+                         long runSeed, String estimator, int checkpointRound, long checkpointBytes, Float clip,
+                         BlockScales scales) {
+
+        /** A status without the knobs beyond the paper. */
+        public Status(int protocolVersion, int totalRounds, int completedRounds, int openRound, int attempt,
+                      int sampled, int uploads, int quorum, long deadlineMillis, boolean finished, int clients,
+                      int registered, int perRound, int localSteps, int batchSize, int scalarsPerStep,
+                      long runSeed, String estimator, int checkpointRound, long checkpointBytes) {
+            this(protocolVersion, totalRounds, completedRounds, openRound, attempt, sampled, uploads, quorum,
+                    deadlineMillis, finished, clients, registered, perRound, localSteps, batchSize, scalarsPerStep,
+                    runSeed, estimator, checkpointRound, checkpointBytes, null, null);
+        }
     }
 
     private final Path directory;
@@ -158,7 +176,7 @@ public final class Coordinator implements AutoCloseable {
                     + " clients sampled per round");
         }
         Files.createDirectories(directory);
-        Estimator estimator = plan.estimator().create();
+        Estimator estimator = plan.createEstimator();
         RoundLog log = RoundLog.reopen(directory, header);
         FramedFile journal = null;
         try {
@@ -583,9 +601,10 @@ public final class Coordinator implements AutoCloseable {
                 open == null ? 0 : server.openAttempt(), open == null ? 0 : open.clients().length,
                 open == null ? 0 : server.uploadsReceived(), policy.quorum(), open == null ? 0 : deadline, finished,
                 plan.clients(), tokens.size(), plan.perRound(), plan.localSteps(), plan.batchSize(),
-                estimator.scalarsPerStep(), plan.runSeed(), plan.estimator().describe(),
+                estimator.scalarsPerStep(), plan.runSeed(), plan.describeEstimator(),
                 checkpoints == null ? 0 : checkpoints.latestRound(),
-                checkpoints == null || checkpoints.latestRound() == 0 ? 0 : checkpoints.checkpointBytes());
+                checkpoints == null || checkpoints.latestRound() == 0 ? 0 : checkpoints.checkpointBytes(),
+                plan.publishedClip(), plan.publishedScales());
     }
 
     /** The clients sampled in the open round, ascending (empty when none is open). */

@@ -2,9 +2,11 @@ package dev.zoft.zo.train;
 
 import dev.zoft.tensor.parallel.WorkerPool;
 import dev.zoft.zo.data.Dataset;
+import dev.zoft.zo.estimate.BlockScales;
 import dev.zoft.zo.estimate.Estimator;
 import dev.zoft.zo.estimate.Seeds;
 import dev.zoft.zo.estimate.StepResult;
+import dev.zoft.zo.estimate.ZoSettings;
 import dev.zoft.zo.estimate.ZoSgd;
 import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.log.SeedLogWriter;
@@ -71,11 +73,17 @@ public final class Finetuner {
      * @param evalEvery     steps per round (between dev evaluations)
      * @param devSize       evaluate on a stratified subset of this size (0: the whole dev set)
      * @param evalBatchSize sentences per evaluation batch (speed only: results do not depend on it)
+     * @param clip          the bound on every projected-gradient scalar ({@link ZoSettings#NO_CLIP}: off);
+     *                      the seed log's coefficients are computed from the clipped scalars
+     * @param scales        FedSPZO's per-block ε and learning-rate factors ({@link BlockScales#uniform} at the
+     *                      estimator's ε: off), carried by the seed log's coefficients
      */
     public record Config(EstimatorSpec estimator, LearningRateSpec learningRate, int batchSize, long steps, long seed,
-                         int evalEvery, int devSize, int evalBatchSize) {
+                         int evalEvery, int devSize, int evalBatchSize, float clip, BlockScales scales) {
         public Config {
             Objects.requireNonNull(estimator, "estimator");
+            Objects.requireNonNull(scales, "scales (BlockScales.uniform(epsilon) for none)");
+            estimator.create(clip, scales); // the estimator's own checks: bound, per-block scales on MeZO
             Objects.requireNonNull(learningRate, "learningRate");
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
@@ -94,10 +102,27 @@ public final class Finetuner {
             }
         }
 
-        /** Evaluation batches of 32. */
+        /** Without the knobs beyond the paper (no clipping, uniform block scales). */
+        public Config(EstimatorSpec estimator, LearningRateSpec learningRate, int batchSize, long steps, long seed,
+                      int evalEvery, int devSize, int evalBatchSize) {
+            this(estimator, learningRate, batchSize, steps, seed, evalEvery, devSize, evalBatchSize, ZoSettings.NO_CLIP,
+                    BlockScales.uniform(Objects.requireNonNull(estimator, "estimator").epsilon()));
+        }
+
+        /** Evaluation batches of 32, without the knobs beyond the paper. */
         public Config(EstimatorSpec estimator, LearningRateSpec learningRate, int batchSize, long steps, long seed,
                       int evalEvery, int devSize) {
             this(estimator, learningRate, batchSize, steps, seed, evalEvery, devSize, 32);
+        }
+
+        /** This configuration with clipping bound {@code bound} and block scales {@code s}. */
+        public Config withKnobs(float bound, BlockScales s) {
+            return new Config(estimator, learningRate, batchSize, steps, seed, evalEvery, devSize, evalBatchSize, bound, s);
+        }
+
+        /** A new estimator of this run: {@link #estimator} with {@link #clip} and {@link #scales}. */
+        public Estimator createEstimator() {
+            return estimator.create(clip, scales);
         }
     }
 
@@ -190,7 +215,7 @@ public final class Finetuner {
 
         Evaluation last = zeroShot;
         try (SeedLogWriter writer = seedLogFile == null ? null : SeedLogWriter.create(seedLogFile, header)) {
-            Estimator estimator = config.estimator().create();
+            Estimator estimator = config.createEstimator();
             ZoSgd<B> sgd = new ZoSgd<>(classifier, estimator, config.learningRate().schedule(), pool,
                     config.seed(), updates -> record(updates, log, writer));
             Batches<B> batches = new Batches<>(classifier, train);

@@ -73,7 +73,7 @@ public final class LmFinetuner {
         listener.started(start, new Evaluation(0, 0, zeroShot));
         double last = zeroShot;
         try (SeedLogWriter writer = seedLogFile == null ? null : SeedLogWriter.create(seedLogFile, header)) {
-            Estimator estimator = config.estimator().create();
+            Estimator estimator = config.createEstimator();
             ZoSgd<CausalLmObjective.Batch> sgd = new ZoSgd<>(task, estimator, config.learningRate().schedule(), pool,
                     config.seed(), updates -> record(updates, log, writer));
             int size = Math.min(config.batchSize(), train.size());

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.zoft.zo.estimate.BlockScales;
+import dev.zoft.zo.estimate.ZoSettings;
 import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.task.CausalLmTask;
 import dev.zoft.zo.task.ClassifierOptions;
@@ -60,12 +62,19 @@ import java.util.Objects;
  *                        classification (with {@code decoderTemplate}), {@value #TASK_LM} for
  *                        causal-LM finetuning on text chunks: then {@code maxTokens} is the chunk
  *                        length and the label lists are empty. Absent in older manifests, read as null.
+ * @param clip            the run's bound on the projected-gradient scalars, or null for none (the
+ *                        default; absent in older manifests, read as null)
+ * @param blockScales     FedSPZO's per-block ε and learning-rate factors, or null for the paper's
+ *                        uniform setting (the default; absent in older manifests, read as null). The
+ *                        seed log's coefficients already carry both knobs: they are recorded so the
+ *                        run says what it was trained with, not to replay it
  */
 public record RunManifest(int formatVersion, String model, String weightsSha256, String trainableSubset,
                           List<String> labelPrompts, List<String> labelNames, double temperature, int splitLayer,
                           int maxTokens, long parameterCount, EstimatorSpec estimator, LearningRateSpec learningRate,
                           long seed, int batchSize, long steps, int evalEvery, String trainData, String devData,
-                          String seedLog, String createdAt, String decoderTemplate, String decoderTask) {
+                          String seedLog, String createdAt, String decoderTemplate, String decoderTask, Float clip,
+                          BlockScales blockScales) {
 
     public static final int FORMAT_VERSION = 1;
     /** {@link #decoderTask()} of a decoder label-word classification run. */
@@ -128,6 +137,57 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
             new DecoderClassifierOptions(decoderTemplate, labelPrompts, DecoderSubset.parse(trainableSubset), splitLayer,
                     maxTokens);
         }
+        if (clip != null && Float.isInfinite(clip)) {
+            throw new IllegalArgumentException("a manifest records no clipping as an absent clip, got " + clip);
+        }
+        estimator.create(clipBound(clip), scalesOr(blockScales, estimator)); // the estimator's checks of the knobs
+    }
+
+    /** A manifest without the knobs beyond the paper (no clipping, uniform block scales). */
+    public RunManifest(int formatVersion, String model, String weightsSha256, String trainableSubset,
+                       List<String> labelPrompts, List<String> labelNames, double temperature, int splitLayer,
+                       int maxTokens, long parameterCount, EstimatorSpec estimator, LearningRateSpec learningRate,
+                       long seed, int batchSize, long steps, int evalEvery, String trainData, String devData,
+                       String seedLog, String createdAt, String decoderTemplate, String decoderTask) {
+        this(formatVersion, model, weightsSha256, trainableSubset, labelPrompts, labelNames, temperature, splitLayer,
+                maxTokens, parameterCount, estimator, learningRate, seed, batchSize, steps, evalEvery, trainData, devData,
+                seedLog, createdAt, decoderTemplate, decoderTask, null, null);
+    }
+
+    private static float clipBound(Float clip) {
+        return clip == null ? ZoSettings.NO_CLIP : clip;
+    }
+
+    private static BlockScales scalesOr(BlockScales s, EstimatorSpec estimator) {
+        return s == null ? BlockScales.uniform(estimator.epsilon()) : s;
+    }
+
+    /** {@code config}'s bound as a manifest records it: null when clipping is off. */
+    private static Float clipOf(Finetuner.Config config) {
+        return config.clip() == ZoSettings.NO_CLIP ? null : config.clip();
+    }
+
+    /** {@code config}'s block scales as a manifest records them: null when uniform. */
+    private static BlockScales scalesOf(Finetuner.Config config) {
+        return config.scales().isUniform(config.estimator().epsilon()) ? null : config.scales();
+    }
+
+    /** The run's clipping bound ({@link ZoSettings#NO_CLIP} when it had none). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public float clipBound() {
+        return clipBound(clip);
+    }
+
+    /** The run's block scales (uniform at the estimator's ε when it had none). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public BlockScales scales() {
+        return scalesOr(blockScales, estimator);
+    }
+
+    /** The estimator with the knobs that differ from their defaults, as the run header printed it. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String describeEstimator() {
+        return estimator.describe(clipBound(), scales());
     }
 
     /** An encoder (MiniLM) run's manifest. */
@@ -161,7 +221,7 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
                 o.labelWords(), labelNames, 0, task.splitLayer(), o.maxTokens(), task.parameters().size(),
                 config.estimator(), config.learningRate(), config.seed(), config.batchSize(), config.steps(),
                 config.evalEvery(), trainData, devData, SEED_LOG_FILE_NAME, java.time.Instant.now().toString(),
-                o.template(), TASK_CLASSIFY);
+                o.template(), TASK_CLASSIFY, clipOf(config), scalesOf(config));
     }
 
     /** The manifest of a causal-LM run of {@code task} over the base at {@code model}. */
@@ -171,7 +231,7 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
                 List.of(), List.of(), 0, task.splitLayer(), task.chunkTokens(), task.parameters().size(),
                 config.estimator(), config.learningRate(), config.seed(), config.batchSize(), config.steps(),
                 config.evalEvery(), trainData, devData, SEED_LOG_FILE_NAME, java.time.Instant.now().toString(), null,
-                TASK_LM);
+                TASK_LM, clipOf(config), scalesOf(config));
     }
 
     /** Whether the run finetuned a decoder as a causal LM. */
@@ -203,7 +263,7 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
                 o.labelPrompts(), labelNames, o.temperature(), classifier.splitLayer(), o.maxTokens(),
                 classifier.parameters().size(), config.estimator(), config.learningRate(), config.seed(),
                 config.batchSize(), config.steps(), config.evalEvery(), trainData, devData, SEED_LOG_FILE_NAME,
-                java.time.Instant.now().toString());
+                java.time.Instant.now().toString(), null, null, clipOf(config), scalesOf(config));
     }
 
     /** The task options to rebuild the run's classifier with. */
@@ -261,8 +321,9 @@ public record RunManifest(int formatVersion, String model, String weightsSha256,
         try {
             com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(file.toFile());
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
-                // Keys added with decoders: a manifest written before them is an encoder run.
-                for (String key : List.of("decoderTemplate", "decoderTask")) {
+                // Keys added with decoders (a manifest written before them is an encoder run) and with
+                // the knobs beyond the paper (one written before them had none).
+                for (String key : List.of("decoderTemplate", "decoderTask", "clip", "blockScales")) {
                     if (!o.has(key)) {
                         o.putNull(key);
                     }
