@@ -1,6 +1,7 @@
 package dev.zoft.federation;
 
 import dev.zoft.federation.aggregate.AggregatorSpec;
+import dev.zoft.federation.method.RoundEstimators;
 import dev.zoft.federation.privacy.CentralGaussianMean;
 import dev.zoft.federation.privacy.DpSettings;
 import dev.zoft.federation.privacy.LocalGaussianPrivacy;
@@ -20,7 +21,6 @@ import dev.zoft.zo.log.SeedLog;
 import dev.zoft.zo.metrics.RoundMetrics;
 import dev.zoft.zo.task.EncoderClassifier;
 import dev.zoft.zo.task.LabelledBatch;
-import dev.zoft.zo.train.EstimatorSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,7 +117,7 @@ public final class FederatedSimulation implements AutoCloseable {
                     + model.head().numClasses());
         }
         this.partition = partition(config, train);
-        RoundEstimators estimators = new RoundEstimators(config);
+        RoundEstimators estimators = new RoundEstimators(config::estimatorAt, config::createEstimator);
         this.roundEstimators = estimators;
         this.estimator = estimators.apply(1);
         this.shared = new SyncedModel<>(model, estimators, pool);
@@ -325,37 +325,6 @@ public final class FederatedSimulation implements AutoCloseable {
     public void close() throws IOException {
         try (log) {
             shared.close();
-        }
-    }
-
-    /**
-     * The estimator of each round under {@link SimulationConfig#directions}. An estimator keeps a
-     * model-sized snapshot once it has stepped, so only the open round's (pinned) one is kept; a round
-     * with another count (a replay needs only its updates, which allocate nothing) gets a fresh
-     * instance. Without a schedule every round gets the one estimator. (The same policy as the
-     * method framework's {@code RoundEstimators}, over a {@link SimulationConfig}.)
-     */
-    private static final class RoundEstimators implements java.util.function.IntFunction<Estimator> {
-        private final SimulationConfig config;
-        private EstimatorSpec pinnedSpec;
-        private Estimator pinned;
-
-        RoundEstimators(SimulationConfig config) {
-            this.config = config;
-            pin(1);
-        }
-
-        void pin(int round) {
-            EstimatorSpec s = config.estimatorAt(round);
-            if (pinned == null || !s.equals(pinnedSpec)) {
-                pinned = config.createEstimator(round);
-                pinnedSpec = s;
-            }
-        }
-
-        @Override
-        public Estimator apply(int round) {
-            return config.estimatorAt(round).equals(pinnedSpec) ? pinned : config.createEstimator(round);
         }
     }
 
