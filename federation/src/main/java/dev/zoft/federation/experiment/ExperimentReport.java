@@ -322,9 +322,9 @@ public final class ExperimentReport {
             if (Double.isNaN(mine) || j < 0) {
                 v = "—";
             } else if (Double.isNaN(baseline.flopsToTarget()[j])) {
-                v = String.format(Locale.ROOT, "> %.1f", baseline.spentFlops()[j] / mine);
+                v = String.format(Locale.ROOT, "> %.2f", baseline.spentFlops()[j] / mine);
             } else {
-                v = String.format(Locale.ROOT, "%.1f", baseline.flopsToTarget()[j] / mine);
+                v = String.format(Locale.ROOT, "%.2f", baseline.flopsToTarget()[j] / mine);
             }
             b.append(i == 0 ? "" : ", ").append('s').append(r.seedIds()[i]).append(' ').append(v);
         }

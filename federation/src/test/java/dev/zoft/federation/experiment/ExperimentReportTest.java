@@ -76,7 +76,7 @@ class ExperimentReportTest {
                 new double[] {3e13, 3.1e13, 3e13});
         ExperimentReport.Row row = result("fedspzo", 0.74, new long[] {1, 2, 3, 4}, new double[] {1e13, 1.5e13, Double.NaN, 1e13}, 1.2e13,
                 new double[] {3e13, 3e13, 3e13, 3e13});
-        assertEquals("s1 3.0, s2 > 2.0, s3 —, s4 —", ExperimentReport.perSeedRatios(row, baseline));
+        assertEquals("s1 3.00, s2 > 2.00, s3 —, s4 —", ExperimentReport.perSeedRatios(row, baseline));
     }
 
     @Test
