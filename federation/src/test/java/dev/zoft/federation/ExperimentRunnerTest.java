@@ -142,6 +142,16 @@ class ExperimentRunnerTest {
         List<ExperimentCell> decomfl = plan.cells().stream().filter(c -> !c.spec().kind().isFedSpzo()).toList();
         assertEquals(6, decomfl.size());
         decomfl.forEach(c -> assertTrue(inTable.containsKey(c.id()), c.id()));
+        // five seeds of the planner against DeComFL: seeds 1-3 are the plan ablation's cells, same settings
+        ExperimentSpec five = ExperimentSpec.read(Path.of("../docs/experiments/sst2-plan-5seeds.spec"));
+        java.util.Map<String, ExperimentCell> inPlan = new java.util.HashMap<>();
+        plan.cells().forEach(c -> inPlan.put(c.id(), c));
+        assertEquals(10, five.cells().size());
+        List<ExperimentCell> shared = five.cells().stream().filter(c -> inPlan.containsKey(c.id())).toList();
+        assertEquals(6, shared.size());
+        for (ExperimentCell c : shared) {
+            assertEquals(plan.config(inPlan.get(c.id())), five.config(c), c.id());
+        }
         // the long DeComFL run is the table's, cell for cell, with twice the compute
         ExperimentSpec longer = ExperimentSpec.read(Path.of("../docs/experiments/sst2-long.spec"));
         assertEquals(2 * table.stop().maxFlops(), longer.stop().maxFlops());
