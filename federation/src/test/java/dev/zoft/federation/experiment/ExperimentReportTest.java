@@ -31,6 +31,10 @@ class ExperimentReportTest {
         assertEquals(400, ExperimentReport.flopsToReach(CURVE, 0.80));
         assertEquals(Double.NaN, ExperimentReport.flopsToReach(CURVE, 0.81));
         assertEquals(200, ExperimentReport.flopsToReach(CURVE, 0.5), "round 0 reaches it but is not training");
+        // a mean of six-decimal values: 1901/2616 stored per seed as 0.727064, 0.716743, 0.736239
+        List<RoundMetrics> stored = List.of(row(0, 0, 0.70), row(1, 100, (0.727064 + 0.716743 + 0.736239) / 3));
+        assertEquals(100, ExperimentReport.flopsToReach(stored, 1901.0 / 2616), "the same count of correct answers");
+        assertEquals(Double.NaN, ExperimentReport.flopsToReach(stored, 1902.0 / 2616), "one more correct answer is not reached");
     }
 
     @Test
