@@ -146,11 +146,20 @@ class ExperimentRunnerTest {
         ExperimentSpec five = ExperimentSpec.read(Path.of("../docs/experiments/sst2-plan-5seeds.spec"));
         java.util.Map<String, ExperimentCell> inPlan = new java.util.HashMap<>();
         plan.cells().forEach(c -> inPlan.put(c.id(), c));
-        assertEquals(10, five.cells().size());
+        assertEquals(25, five.cells().size());
+        assertTrue(Double.isNaN(five.targetAccuracy(0.5)), "the issue's target: the best baseline's mean over these seeds");
         List<ExperimentCell> shared = five.cells().stream().filter(c -> inPlan.containsKey(c.id())).toList();
         assertEquals(6, shared.size());
         for (ExperimentCell c : shared) {
             assertEquals(plan.config(inPlan.get(c.id())), five.config(c), c.id());
+        }
+        // the other baselines' seeds 1-3 are the table's cells (one block: only the unused split differs)
+        List<ExperimentCell> fromTable = five.cells().stream()
+                .filter(c -> !inPlan.containsKey(c.id()) && inTable.containsKey(c.id())).toList();
+        assertEquals(9, fromTable.size());
+        for (ExperimentCell c : fromTable) {
+            assertFalse(c.spec().kind().isFedSpzo(), c.id());
+            assertEquals(table.config(inTable.get(c.id())).toBuilder().splitLayer(five.base().splitLayer()).build(), five.config(c), c.id());
         }
         // the long DeComFL run is the table's, cell for cell, with twice the compute
         ExperimentSpec longer = ExperimentSpec.read(Path.of("../docs/experiments/sst2-long.spec"));
