@@ -85,6 +85,15 @@ class FederatedKnobsTest {
      */
     private static List<RoundRecord> handBuilt(SimulationConfig config, SeedLog.Header header,
                                                java.util.function.Supplier<Estimator> estimators) throws IOException {
+        return handBuiltPerRound(config, header, () -> {
+            Estimator e = estimators.get();
+            return round -> e;
+        });
+    }
+
+    /** {@link #handBuilt} with each party's estimators by round ({@code estimators} gives every party its own). */
+    private static List<RoundRecord> handBuiltPerRound(SimulationConfig config, SeedLog.Header header,
+            java.util.function.Supplier<java.util.function.IntFunction<Estimator>> estimators) throws IOException {
         try (WorkerPool pool = WorkerPool.create(1)) {
             Partition partition = FederatedSimulation.partition(config, DEMO.train());
             List<EncoderClassifier> models = new ArrayList<>();
@@ -217,37 +226,9 @@ class FederatedKnobsTest {
         assertThrows(IllegalArgumentException.class, () -> dev.zoft.federation.net.FederationPlan.of(config));
     }
 
-    /** {@link #handBuilt} with round r's estimator {@code config.createEstimator(r)} on every side. */
+    /** {@link #handBuiltPerRound} with round r's estimator {@code config.createEstimator(r)} on every side. */
     private static List<RoundRecord> handBuiltScheduled(SimulationConfig config, SeedLog.Header header) throws IOException {
-        try (WorkerPool pool = WorkerPool.create(1)) {
-            Partition partition = FederatedSimulation.partition(config, DEMO.train());
-            List<EncoderClassifier> models = new ArrayList<>();
-            List<Client<LabelledBatch>> devices = new ArrayList<>();
-            try {
-                for (int c = 0; c < config.clients(); c++) {
-                    EncoderClassifier m = Fixtures.tinyClassifier(pool, config.classifierOptions());
-                    models.add(m);
-                    devices.add(new Client<>(c, partition.clientDataset(DEMO.train(), c), FederatedSimulation.batchFactory(m),
-                            new SyncedModel<>(m, config::createEstimator, pool)));
-                }
-                Server server = new Server(config.clients(), config.clientsPerRound(), config.localSteps(), config.batchSize(),
-                        config.schedule(), config.seed(), config::createEstimator, new WeightedMean(), RoundLog.inMemory(header));
-                for (int r = 1; r <= config.rounds(); r++) {
-                    for (int c : server.startRound().clients()) {
-                        server.accept(devices.get(c).run(server.plan(c)).upload());
-                    }
-                    server.finishRound();
-                }
-                return server.log().records();
-            } finally {
-                for (Client<LabelledBatch> d : devices) {
-                    d.model().close();
-                }
-                for (EncoderClassifier m : models) {
-                    m.close();
-                }
-            }
-        }
+        return handBuiltPerRound(config, header, () -> config::createEstimator);
     }
 
     @Test
